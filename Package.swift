@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers (dependencies point inwards only):
+//   JutsuCore (pure domain, no I/O)  <-  JutsuCSV, JutsuStore, JutsuHTTP (adapters)
+//   <-  JutsuIngest (use cases)  <-  JutsuIngestCLI (entry point, product `jutsu-ingest`)
+let package = Package(
+    name: "jutsu-ingest",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "jutsu-ingest", targets: ["JutsuIngestCLI"]),
+        .library(name: "JutsuCore", targets: ["JutsuCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C system libraries. Each module map sits over a small header that also holds
+        // `static inline` shims for what Swift cannot call (macros, variadics).
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        .target(name: "JutsuCore"),
+        .target(name: "JutsuCSV", dependencies: ["JutsuCore", "CZlib"]),
+        .target(name: "JutsuStore", dependencies: [
+            "JutsuCore", "CLibPQ", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "JutsuHTTP", dependencies: ["CCurl"]),
+        .target(name: "JutsuIngest", dependencies: [
+            "JutsuCore", "JutsuCSV", "JutsuStore", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "JutsuIngestCLI", dependencies: [
+            "JutsuCore", "JutsuCSV", "JutsuStore", "JutsuIngest", "JutsuHTTP",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        .testTarget(name: "JutsuCoreTests", dependencies: ["JutsuCore"]),
+        .testTarget(name: "JutsuCSVTests", dependencies: ["JutsuCore", "JutsuCSV"]),
+        .testTarget(name: "JutsuStoreTests", dependencies: ["JutsuCore", "JutsuStore"]),
+        .testTarget(name: "JutsuIngestTests", dependencies: [
+            "JutsuCore", "JutsuCSV", "JutsuStore", "JutsuIngest", "JutsuHTTP",
+        ]),
+    ],
+    swiftLanguageModes: [.v6]
+)

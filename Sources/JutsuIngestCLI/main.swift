@@ -1,0 +1,1 @@
+print("jutsu-ingest")
