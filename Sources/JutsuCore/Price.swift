@@ -2,7 +2,7 @@
 ///
 /// Matches the store's `NUMERIC(18,6)`: at most 12 integer digits. Parsed straight from
 /// text bytes (no binary floating point, no Foundation `Decimal`), rounded half-even.
-public struct Price: Hashable, Comparable, Sendable {
+public struct Price: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The value times 1,000,000.
     public var micros: Int64
 
@@ -13,6 +13,63 @@ public struct Price: Hashable, Comparable, Sendable {
     @inlinable public init(micros: Int64) { self.micros = micros }
 
     public static func < (a: Price, b: Price) -> Bool { a.micros < b.micros }
+
+    /// Parses ASCII text: optional surrounding spaces (or tabs), optional sign, digits,
+    /// optional '.', digits, optional exponent `e`/`E[+-]digits`, with at least one digit
+    /// before the exponent. Rounded half-even to 6 decimals looking at all dropped digits
+    /// (`0.0000005` -> 0, `0.0000015` -> 0.000002, `0.00000050001` -> 0.000001); any number
+    /// of digits is accepted.
+    ///
+    /// Failures: empty (or blank) -> `.empty`; `null`, `NaN`, `NA`, `N/A`, `None`, `-`
+    /// (any letter case) -> `.null`; magnitude above `maxMicros` after rounding, or a huge
+    /// exponent -> `.outOfRange`; anything else (including `inf`, commas, non-ASCII)
+    /// -> `.invalid`. Never traps, never allocates. `-0` reads as 0.
+    @inlinable
+    public static func parse(_ bytes: UnsafeRawBufferPointer) -> Result<Price, NumberParseFailure> {
+        switch DecimalText.read(bytes, scale: 6, limit: UInt64(maxMicros)) {
+        case .success(let s):
+            let m = Int64(s.magnitude)
+            return .success(Price(micros: s.negative ? -m : m))
+        case .failure(let f):
+            return .failure(f)
+        }
+    }
+
+    /// Parses the UTF-8 of `text`; same rules as the byte version.
+    public static func parse(_ text: String) -> Result<Price, NumberParseFailure> {
+        var text = text
+        return text.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Always six decimals: `123.450000`, `-0.500000`, `0.000000`.
+    public var description: String {
+        var out: [UInt8] = []
+        out.reserveCapacity(24)
+        appendText(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the same text as `description` as ASCII bytes, without building a `String`.
+    @inlinable
+    public func appendText(to out: inout [UInt8]) {
+        if micros < 0 { out.append(0x2D) }
+        let magnitude = micros.magnitude
+        let whole = magnitude / 1_000_000
+        let fraction = magnitude % 1_000_000
+        // Integer part, most significant digit first; at most 13 digits for any Int64.
+        var divisor: UInt64 = 1
+        while whole / divisor >= 10 { divisor &*= 10 }
+        while divisor > 0 {
+            out.append(0x30 &+ UInt8(truncatingIfNeeded: whole / divisor % 10))
+            divisor /= 10
+        }
+        out.append(0x2E)
+        divisor = 100_000
+        while divisor > 0 {
+            out.append(0x30 &+ UInt8(truncatingIfNeeded: fraction / divisor % 10))
+            divisor /= 10
+        }
+    }
 }
 
 /// Why a numeric field could not be read.
