@@ -1,0 +1,218 @@
+import Testing
+import JutsuCore
+
+@Suite struct PriceParseTests {
+    static let table: [(String, Parsed)] = [
+        // Plain values and signs.
+        ("0", .value(0)),
+        ("1", .value(1_000_000)),
+        ("123.45", .value(123_450_000)),
+        ("-0.5", .value(-500_000)),
+        ("+2.25", .value(2_250_000)),
+        ("-0", .value(0)),
+        ("000123.450", .value(123_450_000)),
+        ("  1.5 ", .value(1_500_000)),
+        ("\t7\t", .value(7_000_000)),
+        (".5", .value(500_000)),
+        ("5.", .value(5_000_000)),
+        ("-.25", .value(-250_000)),
+        // Half-even at the sixth decimal, looking at every dropped digit.
+        ("0.0000005", .value(0)),
+        ("0.0000015", .value(2)),
+        ("0.0000025", .value(2)),
+        ("0.0000035", .value(4)),
+        ("0.00000050001", .value(1)),
+        ("0.00000049999", .value(0)),
+        ("0.0000005000000000000000000000000000000001", .value(1)),
+        ("-0.0000005", .value(0)),
+        ("-0.0000015", .value(-2)),
+        ("-0.0000025", .value(-2)),
+        ("-0.00000250001", .value(-3)),
+        ("1.2345675", .value(1_234_568)),
+        ("1.2345665", .value(1_234_566)),
+        ("1.23456650", .value(1_234_566)),
+        ("1.234566500000000000001", .value(1_234_567)),
+        ("0.9999995", .value(1_000_000)),
+        ("0.0000004", .value(0)),
+        ("0.0000006", .value(1)),
+        ("0.00000001", .value(0)),
+        // Long vendor floats.
+        ("523.4200440000001", .value(523_420_044)),
+        ("0.14550000429153442", .value(145_500)),
+        ("187.14999389648438", .value(187_149_994)),
+        // Exponents.
+        ("1e3", .value(1_000_000_000)),
+        ("1E3", .value(1_000_000_000)),
+        ("1.5e6", .value(1_500_000_000_000)),
+        ("1.5e+2", .value(150_000_000)),
+        ("25e-1", .value(2_500_000)),
+        ("1e-6", .value(1)),
+        ("1e-7", .value(0)),
+        ("5e-7", .value(0)),
+        ("15e-7", .value(2)),
+        ("6e-7", .value(1)),
+        ("1e-400", .value(0)),
+        ("0e400", .value(0)),
+        ("0e999999999999999999999999", .value(0)),
+        ("-1.25E-3", .value(-1250)),
+        (".5e1", .value(5_000_000)),
+        ("5.e1", .value(50_000_000)),
+        ("1e00000000000000000000000003", .value(1_000_000_000)),
+        // Range edges: NUMERIC(18,6).
+        ("999999999999.999999", .value(999_999_999_999_999_999)),
+        ("-999999999999.999999", .value(-999_999_999_999_999_999)),
+        ("999999999999.9999994", .value(999_999_999_999_999_999)),
+        ("999999999999.9999995", .failure(.outOfRange)),
+        ("1000000000000", .failure(.outOfRange)),
+        ("-1000000000000", .failure(.outOfRange)),
+        ("9999999999999999999999", .failure(.outOfRange)),
+        ("1e12", .failure(.outOfRange)),
+        ("0.1e13", .failure(.outOfRange)),
+        ("0.01e13", .value(100_000_000_000_000_000)),
+        ("1e400", .failure(.outOfRange)),
+        ("-1e400", .failure(.outOfRange)),
+        ("1e99999999999999999999", .failure(.outOfRange)),
+        ("18446744073709551616", .failure(.outOfRange)),
+        ("9223372036854775808", .failure(.outOfRange)),
+        // Empty and null placeholders.
+        ("", .failure(.empty)),
+        ("   ", .failure(.empty)),
+        ("null", .failure(.null)),
+        ("NULL", .failure(.null)),
+        ("Null", .failure(.null)),
+        ("NaN", .failure(.null)),
+        ("nan", .failure(.null)),
+        ("NA", .failure(.null)),
+        ("N/A", .failure(.null)),
+        ("n/a", .failure(.null)),
+        ("None", .failure(.null)),
+        ("-", .failure(.null)),
+        (" - ", .failure(.null)),
+        // Malformed.
+        ("1.2.3", .failure(.invalid)),
+        ("+", .failure(.invalid)),
+        (".", .failure(.invalid)),
+        ("-.", .failure(.invalid)),
+        ("+-1", .failure(.invalid)),
+        ("--1", .failure(.invalid)),
+        ("1e", .failure(.invalid)),
+        ("1e+", .failure(.invalid)),
+        ("1e-", .failure(.invalid)),
+        ("e5", .failure(.invalid)),
+        (".e5", .failure(.invalid)),
+        ("1e5.5", .failure(.invalid)),
+        ("1,234", .failure(.invalid)),
+        ("1 234", .failure(.invalid)),
+        ("12a", .failure(.invalid)),
+        ("$12", .failure(.invalid)),
+        ("0x10", .failure(.invalid)),
+        ("inf", .failure(.invalid)),
+        ("Infinity", .failure(.invalid)),
+        ("nulls", .failure(.invalid)),
+        ("nul", .failure(.invalid)),
+        ("--", .failure(.invalid)),
+        ("1-", .failure(.invalid)),
+        ("\u{00A0}1", .failure(.invalid)),
+        ("１", .failure(.invalid)),
+        ("1\r", .failure(.invalid)),
+    ]
+
+    @Test func table() {
+        for (text, expected) in Self.table {
+            #expect(Parsed(parsePrice(text)) == expected, "input \"\(text)\"")
+            // The String entry point agrees with the byte one.
+            #expect(Parsed(Price.parse(text)) == expected, "String input \"\(text)\"")
+        }
+    }
+
+    @Test func invalidUTF8IsInvalid() {
+        #expect(Parsed(parsePrice(bytes: [0xFF])) == .failure(.invalid))
+        #expect(Parsed(parsePrice(bytes: [0x31, 0xFF])) == .failure(.invalid))
+        #expect(Parsed(parsePrice(bytes: [0xC3, 0x28, 0x31])) == .failure(.invalid))
+        #expect(Parsed(parsePrice(bytes: [0x31, 0x2E, 0x80, 0x35])) == .failure(.invalid))
+        #expect(Parsed(parsePrice(bytes: [0x31, 0x00])) == .failure(.invalid))
+        #expect(Parsed(parsePrice(bytes: [0xE5])) == .failure(.invalid))  // 'e' | 0x80
+    }
+
+    @Test func emptyBuffer() {
+        #expect(Parsed(Price.parse(UnsafeRawBufferPointer(start: nil, count: 0))) == .failure(.empty))
+    }
+
+    @Test func tenThousandDigits() {
+        let nines = String(repeating: "9", count: 10_000)
+        #expect(Parsed(parsePrice(nines)) == .failure(.outOfRange))
+        #expect(Parsed(parsePrice("-" + nines)) == .failure(.outOfRange))
+        let zeros = String(repeating: "0", count: 10_000)
+        #expect(Parsed(parsePrice(zeros + "12.5")) == .value(12_500_000))
+        #expect(Parsed(parsePrice("0." + zeros + "1")) == .value(0))
+        #expect(Parsed(parsePrice("1." + nines)) == .value(2_000_000))
+        #expect(Parsed(parsePrice("0.0000005" + zeros)) == .value(0))
+        #expect(Parsed(parsePrice("0.0000005" + zeros + "1")) == .value(1))
+        #expect(Parsed(parsePrice("0." + nines + "e-3")) == .value(1000))
+        #expect(Parsed(parsePrice("1" + zeros + "e-10000")) == .value(1_000_000))
+        #expect(Parsed(parsePrice("1" + zeros + "e-9988")) == .failure(.outOfRange))
+        #expect(Parsed(parsePrice("1" + zeros + "e-9989")) == .value(100_000_000_000_000_000))
+        #expect(Parsed(parsePrice("1e" + nines)) == .failure(.outOfRange))
+        #expect(Parsed(parsePrice("1e-" + nines)) == .value(0))
+        #expect(Parsed(parsePrice(nines + "e-" + nines)) == .value(0))
+        #expect(Parsed(parsePrice(String(repeating: "1.", count: 5_000))) == .failure(.invalid))
+    }
+
+    @Test func description() {
+        #expect(Price(micros: 123_450_000).description == "123.450000")
+        #expect(Price(micros: -500_000).description == "-0.500000")
+        #expect(Price(micros: 0).description == "0.000000")
+        #expect(Price(micros: 1).description == "0.000001")
+        #expect(Price(micros: -1).description == "-0.000001")
+        #expect(Price(micros: 10_000_000).description == "10.000000")
+        #expect(Price(micros: Price.maxMicros).description == "999999999999.999999")
+        #expect(Price(micros: Int64.max).description == "9223372036854.775807")
+        #expect(Price(micros: Int64.min).description == "-9223372036854.775808")
+    }
+
+    @Test func appendTextMatchesDescriptionAndAppends() {
+        var out: [UInt8] = Array("x=".utf8)
+        Price(micros: -1_234_567).appendText(to: &out)
+        out.append(0x3B)
+        Price(micros: 7).appendText(to: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "x=-1.234567;0.000007")
+    }
+
+    @Test func roundTripManyValues() {
+        var rng = SplitMix64(seed: 42)
+        var values: [Int64] = [
+            0, 1, -1, 9, 10, 99, 100, 999_999, 1_000_000, 1_000_001, Price.maxMicros, -Price.maxMicros,
+        ]
+        var p: Int64 = 1
+        for _ in 0..<18 {
+            values += [p, p - 1, p + 1, -p]
+            p *= 10
+        }
+        for _ in 0..<20_000 {
+            let magnitude = Int64(rng.next() % UInt64(Price.maxMicros + 1))
+            // Spread over all magnitudes, not only the largest ones.
+            let shift = Int64(rng.next() % 18)
+            var divisor: Int64 = 1
+            for _ in 0..<shift { divisor *= 10 }
+            values.append((rng.next() & 1 == 0 ? 1 : -1) * magnitude / divisor)
+        }
+        for v in values {
+            let price = Price(micros: v)
+            let text = price.description
+            var bytes: [UInt8] = []
+            price.appendText(to: &bytes)
+            #expect(bytes == Array(text.utf8))
+            #expect(Parsed(parsePrice(text)) == .value(v), "\(text)")
+            // Extra trailing zeros and an exponent form read back the same.
+            #expect(Parsed(parsePrice(text + "000")) == .value(v), "\(text)000")
+            #expect(Parsed(parsePrice(text + "0e0")) == .value(v))
+        }
+    }
+
+    @Test func ordering() {
+        #expect(Price(micros: -1) < Price(micros: 0))
+        #expect(Price(micros: 5) > Price(micros: 4))
+        #expect(Price.scale == 1_000_000)
+        #expect(Price.maxMicros == 999_999_999_999_999_999)
+    }
+}
