@@ -1,0 +1,200 @@
+import JutsuCore
+
+extension BatchLoader {
+    static let barColumns = "symbol, timeframe, ts, open, high, low, close, volume, data_source, run_id"
+
+    /// Appends one bar as a binary COPY tuple of `barColumns`.
+    func encode(_ bar: Bar, source: [UInt8], into out: inout [UInt8]) {
+        BinaryCopy.appendInt16(10, to: &out)
+        BinaryCopy.appendTextField(bar.symbol.value.utf8, to: &out)
+        BinaryCopy.appendTextField(bar.timeframe.rawValue.utf8, to: &out)
+        BinaryCopy.appendTimestampField(unixSeconds: bar.ts, to: &out)
+        BinaryCopy.appendNumericField(bar.open, to: &out)
+        BinaryCopy.appendNumericField(bar.high, to: &out)
+        BinaryCopy.appendNumericField(bar.low, to: &out)
+        BinaryCopy.appendNumericField(bar.close, to: &out)
+        BinaryCopy.appendInt64Field(bar.volume, to: &out)
+        BinaryCopy.appendTextField(source, to: &out)
+        BinaryCopy.appendInt64Field(runID, to: &out)
+    }
+
+    func copyBars(into table: String, _ batch: LoadBatch, _ indices: [Int]) throws {
+        let source = Array(batch.dataSource.value.utf8)
+        try connection.copyIn("COPY \(table) (\(Self.barColumns)) FROM STDIN (FORMAT binary)", context: "COPY \(table)") { writer in
+            writer.buffer.append(contentsOf: BinaryCopy.header)
+            for i in indices {
+                encode(batch.bars[i], source: source, into: &writer.buffer)
+                try writer.rowEnded()
+            }
+            writer.buffer.append(contentsOf: BinaryCopy.trailer)
+        }
+    }
+
+    func insertBars(_ batch: LoadBatch, _ indices: [Int]) throws {
+        guard !indices.isEmpty else { return }
+        try copyBars(into: "market_data", batch, indices)
+    }
+
+    /// Changed rows: COPY into a session-local staging table, then one UPDATE that touches only
+    /// rows whose values really differ.
+    func updateBars(_ batch: LoadBatch, _ indices: [Int]) throws {
+        guard !indices.isEmpty else { return }
+        if !stagingReady {
+            try connection.execute("""
+                CREATE TEMP TABLE IF NOT EXISTS jutsu_stage_bars (
+                    symbol text, timeframe text, ts timestamptz, open numeric(18,6), high numeric(18,6),
+                    low numeric(18,6), close numeric(18,6), volume bigint, data_source text, run_id bigint)
+                """, context: "staging table")
+            stagingReady = true
+        }
+        try connection.execute("TRUNCATE jutsu_stage_bars", context: "staging table")
+        try copyBars(into: "jutsu_stage_bars", batch, indices)
+        try connection.execute("""
+            UPDATE market_data m
+            SET open = s.open, high = s.high, low = s.low, close = s.close, volume = s.volume,
+                data_source = s.data_source, run_id = s.run_id, ingested_at = now()
+            FROM jutsu_stage_bars s
+            WHERE m.symbol = s.symbol AND m.timeframe = s.timeframe AND m.ts = s.ts
+              AND (m.open, m.high, m.low, m.close, m.volume) IS DISTINCT FROM (s.open, s.high, s.low, s.close, s.volume)
+            """, context: "merge changed bars")
+    }
+
+    func writeMetadata(_ plan: Plan) throws {
+        guard !plan.metadata.isEmpty else { return }
+        let entries = plan.metadata.sorted { ($0.key.series, $0.key.source) < ($1.key.series, $1.key.source) }
+        func ints(_ values: [Int64?]) -> String {
+            "{" + values.map { $0.map(String.init) ?? "NULL" }.joined(separator: ",") + "}"
+        }
+        try connection.execute("""
+            INSERT INTO data_metadata AS m (symbol, timeframe, data_source, first_bar_ts, last_bar_ts, bar_count,
+                                            last_fetch_at, watermark_ts, last_run_id, updated_at)
+            SELECT s, tf, src, to_timestamp(lo), to_timestamp(hi), n, now(), to_timestamp(wm), $8, now()
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[])
+                 AS u(s, tf, src, lo, hi, n, wm)
+            ON CONFLICT (symbol, timeframe, data_source) DO UPDATE SET
+                first_bar_ts = LEAST(m.first_bar_ts, EXCLUDED.first_bar_ts),
+                last_bar_ts = GREATEST(m.last_bar_ts, EXCLUDED.last_bar_ts),
+                bar_count = m.bar_count + EXCLUDED.bar_count,
+                last_fetch_at = CASE WHEN EXCLUDED.watermark_ts IS NULL THEN m.last_fetch_at ELSE EXCLUDED.last_fetch_at END,
+                watermark_ts = GREATEST(m.watermark_ts, EXCLUDED.watermark_ts),
+                last_run_id = EXCLUDED.last_run_id,
+                updated_at = now()
+            """, [
+                CopyText.arrayLiteral(entries.map(\.key.series.symbol.value)),
+                CopyText.arrayLiteral(entries.map(\.key.series.timeframe.rawValue)),
+                CopyText.arrayLiteral(entries.map(\.key.source)),
+                ints(entries.map(\.value.first)), ints(entries.map(\.value.last)),
+                ints(entries.map { $0.value.count }), ints(entries.map(\.value.watermark)),
+                String(runID),
+            ], context: "data_metadata")
+        guard !plan.recount.isEmpty else { return }
+        // A source lost rows to another: its range may have shrunk, so count it again.
+        let keys = plan.recount.sorted { ($0.series, $0.source) < ($1.series, $1.source) }
+        try connection.execute("""
+            UPDATE data_metadata m SET (first_bar_ts, last_bar_ts, bar_count, updated_at) =
+                (SELECT min(d.ts), max(d.ts), count(*), now() FROM market_data d
+                 WHERE d.symbol = m.symbol AND d.timeframe = m.timeframe AND d.data_source = m.data_source)
+            WHERE (m.symbol, m.timeframe, m.data_source) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))
+            """, [
+                CopyText.arrayLiteral(keys.map(\.series.symbol.value)),
+                CopyText.arrayLiteral(keys.map(\.series.timeframe.rawValue)),
+                CopyText.arrayLiteral(keys.map(\.source)),
+            ], context: "data_metadata recount")
+    }
+
+    func writeAudit(_ batch: LoadBatch, _ perSeries: [SeriesKey: LoadCounts]) throws {
+        guard !perSeries.isEmpty else { return }
+        let entries = perSeries.sorted { $0.key < $1.key }
+        var firsts: [Int64?] = [], lasts: [Int64?] = []
+        var bounds: [SeriesKey: (Int64, Int64)] = [:]
+        for bar in batch.bars {
+            let key = SeriesKey(bar)
+            if let b = bounds[key] { bounds[key] = (min(b.0, bar.ts), max(b.1, bar.ts)) } else { bounds[key] = (bar.ts, bar.ts) }
+        }
+        for (key, _) in entries {
+            firsts.append(bounds[key]?.0)
+            lasts.append(bounds[key]?.1)
+        }
+        func ints(_ values: [Int64?]) -> String {
+            "{" + values.map { $0.map(String.init) ?? "NULL" }.joined(separator: ",") + "}"
+        }
+        try connection.execute("""
+            INSERT INTO data_audit_log AS a (run_id, symbol, timeframe, data_source, operation, status, rows_read,
+                rows_inserted, rows_updated, rows_unchanged, rows_rejected, first_bar_ts, last_bar_ts)
+            SELECT $1, s, tf, $2, $3, 'succeeded', r, i, u, c, j, to_timestamp(lo), to_timestamp(hi)
+            FROM unnest($4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[],
+                        $11::bigint[], $12::bigint[]) AS x(s, tf, r, i, u, c, j, lo, hi)
+            ON CONFLICT (symbol, timeframe, run_id) DO UPDATE SET
+                rows_read = a.rows_read + EXCLUDED.rows_read,
+                rows_inserted = a.rows_inserted + EXCLUDED.rows_inserted,
+                rows_updated = a.rows_updated + EXCLUDED.rows_updated,
+                rows_unchanged = a.rows_unchanged + EXCLUDED.rows_unchanged,
+                rows_rejected = a.rows_rejected + EXCLUDED.rows_rejected,
+                first_bar_ts = LEAST(a.first_bar_ts, EXCLUDED.first_bar_ts),
+                last_bar_ts = GREATEST(a.last_bar_ts, EXCLUDED.last_bar_ts),
+                updated_at = now()
+            """, [
+                String(runID), batch.dataSource.value, operation,
+                CopyText.arrayLiteral(entries.map(\.key.symbol.value)),
+                CopyText.arrayLiteral(entries.map(\.key.timeframe.rawValue)),
+                ints(entries.map(\.value.read)), ints(entries.map(\.value.inserted)), ints(entries.map(\.value.updated)),
+                ints(entries.map(\.value.unchanged)), ints(entries.map(\.value.rejected)),
+                ints(firsts), ints(lasts),
+            ], context: "data_audit_log")
+    }
+
+    func writeRejects(_ rejects: [RejectRecord]) throws {
+        guard !rejects.isEmpty else { return }
+        let run = Array(String(runID).utf8)
+        try connection.copyIn(
+            "COPY rejected_bars (run_id, source_location, symbol, timeframe, raw_text, reason_code, message) FROM STDIN",
+            context: "COPY rejected_bars"
+        ) { writer in
+            for reject in rejects {
+                writer.buffer.append(contentsOf: run)
+                for field in [reject.location, reject.symbol, reject.timeframe?.rawValue, reject.rawText,
+                              reject.reason.rawValue, reject.message] {
+                    writer.buffer.append(0x09)
+                    CopyText.appendField(field, to: &writer.buffer)
+                }
+                writer.buffer.append(0x0A)
+                try writer.rowEnded()
+            }
+        }
+    }
+
+    func writeCorporateActions(_ batch: LoadBatch) throws {
+        // Last report of the same action in a batch wins; non-positive values are not actions.
+        var latest: [String: CorporateAction] = [:]
+        var order: [String] = []
+        for action in batch.corporateActions where action.value.micros > 0 {
+            let key = "\(action.symbol.value)|\(action.exDate)|\(action.kind.rawValue)"
+            if latest.updateValue(action, forKey: key) == nil { order.append(key) }
+        }
+        guard !order.isEmpty else { return }
+        let actions = order.map { latest[$0]! }
+        try connection.execute("""
+            INSERT INTO corporate_actions AS c (symbol, ex_date, kind, value, data_source, run_id)
+            SELECT s, d::date, k, v::numeric, $5, $6
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(s, d, k, v)
+            ON CONFLICT (symbol, ex_date, kind, data_source) DO UPDATE
+                SET value = EXCLUDED.value, run_id = EXCLUDED.run_id, ingested_at = now()
+                WHERE c.value IS DISTINCT FROM EXCLUDED.value
+            """, [
+                CopyText.arrayLiteral(actions.map(\.symbol.value)),
+                CopyText.arrayLiteral(actions.map(\.exDate.description)),
+                CopyText.arrayLiteral(actions.map(\.kind.rawValue)),
+                CopyText.arrayLiteral(actions.map(\.value.description)),
+                batch.dataSource.value, String(runID),
+            ], context: "corporate_actions")
+    }
+
+    func addRunCounts(_ counts: LoadCounts) throws {
+        try connection.execute("""
+            UPDATE ingest_runs SET rows_read = rows_read + $2, rows_inserted = rows_inserted + $3,
+                rows_updated = rows_updated + $4, rows_unchanged = rows_unchanged + $5, rows_rejected = rows_rejected + $6
+            WHERE run_id = $1
+            """, [String(runID), String(counts.read), String(counts.inserted), String(counts.updated),
+                  String(counts.unchanged), String(counts.rejected)], context: "run counters")
+    }
+}

@@ -1,0 +1,219 @@
+import JutsuCore
+import Logging
+
+/// Writes batches of bars atomically: bars, metadata, audit rows, rejects, corporate actions
+/// and the run's counters commit together or not at all.
+///
+/// Per batch, under a transaction-level advisory lock per series:
+/// - rows outside the series' stored range (from `data_metadata`) cannot collide and go straight
+///   into `market_data` by binary COPY;
+/// - rows inside it are compared with the stored rows (read back by COPY): absent ones are
+///   inserted the same way, changed ones go through a staging table and an `UPDATE ...
+///   IS DISTINCT FROM`, identical ones are counted unchanged and never rewritten.
+/// If `data_metadata` ever disagrees with the bars (a unique violation on the direct path), the
+/// batch is retried with every row compared.
+public final class BatchLoader {
+    public let connection: PGConnection
+    public let runID: Int64
+    /// `data_audit_log.operation`, e.g. `import`.
+    public let operation: String
+    let partitions = PartitionCache()
+    var stagingReady = false
+    var encodeBuffer: [UInt8] = []
+
+    public init(connection: PGConnection, runID: Int64, operation: String) {
+        self.connection = connection
+        self.runID = runID
+        self.operation = operation
+    }
+
+    /// The counts of one committed batch, in total and per series.
+    public struct Result: Sendable {
+        public var counts = LoadCounts()
+        public var perSeries: [SeriesKey: LoadCounts] = [:]
+    }
+
+    public func load(_ batch: LoadBatch) throws -> Result {
+        try partitions.ensure(for: batch.bars, on: connection)
+        do {
+            return try connection.transaction { try write(batch, trustMetadata: true) }
+        } catch let error as StoreError where error.isUniqueViolation {
+            connection.logger.warning("data_metadata disagrees with market_data; comparing every row of the batch",
+                                      metadata: ["run_id": "\(runID)"])
+            return try connection.transaction { try write(batch, trustMetadata: false) }
+        }
+    }
+
+    /// What the comparison decided for the batch's rows.
+    struct Plan {
+        var inserts: [Int] = []
+        var updates: [Int] = []
+        var result = Result()
+        var rejects: [RejectRecord] = []
+        var metadata: [MetadataKey: MetadataDelta] = [:]
+        var recount: Set<MetadataKey> = []
+    }
+
+    func write(_ batch: LoadBatch, trustMetadata: Bool) throws -> Result {
+        let groups = Self.groupBySeries(batch.bars)
+        let keys = groups.keys.sorted()
+        try lockSeries(keys)
+        let stored = trustMetadata ? try storedRanges(keys) : [:]
+        var plan = Plan()
+        plan.rejects = batch.rejects
+
+        // Which rows need a look at what is stored.
+        var lookups: [SeriesKey: ClosedRange<Int64>] = [:]
+        for (key, indices) in groups {
+            let range = trustMetadata ? stored[key] : Int64.min...Int64.max
+            guard let range else { continue }
+            var lo = Int64.max, hi = Int64.min
+            for i in indices where range.contains(batch.bars[i].ts) {
+                lo = min(lo, batch.bars[i].ts)
+                hi = max(hi, batch.bars[i].ts)
+            }
+            if lo <= hi { lookups[key] = lo...hi }
+        }
+        let existing = try connection.storedBars(in: lookups)
+
+        for (key, indices) in groups {
+            var series = LoadCounts()
+            let rows = existing[key] ?? []
+            var byTime: [Int64: Int] = [:]
+            byTime.reserveCapacity(rows.count)
+            for (n, row) in rows.enumerated() { byTime[row.ts] = n }
+            for i in indices {
+                let bar = batch.bars[i]
+                series.read += 1
+                guard let n = byTime[bar.ts] else {
+                    plan.inserts.append(i)
+                    series.inserted += 1
+                    plan.metadata[MetadataKey(key, batch.dataSource.value), default: .init()].add(bar.ts)
+                    continue
+                }
+                let old = rows[n]
+                let changed = !old.hasSameValues(as: bar)
+                if batch.supersedes[i] {
+                    // An earlier row of this run had the same key; this later one wins, the
+                    // earlier one is the duplicate. The earlier row's outcome stays counted.
+                    series.reject(.duplicate)
+                    plan.rejects.append(RejectRecord(
+                        location: "\(batch.origin):\(batch.lines[i])", symbol: key.symbol.value, timeframe: key.timeframe,
+                        rawText: old.text(series: key), reason: .duplicate,
+                        message: "duplicate key \(key) \(UnixTime.iso8601(bar.ts)): an earlier row of this input was superseded by line \(batch.lines[i])"))
+                    if changed, old.runID != runID {
+                        series.unchanged -= 1
+                        series.updated += 1
+                    }
+                } else if changed {
+                    series.updated += 1
+                } else {
+                    series.unchanged += 1
+                }
+                if changed {
+                    plan.updates.append(i)
+                    if old.dataSource != batch.dataSource.value {
+                        plan.metadata[MetadataKey(key, batch.dataSource.value), default: .init()].add(bar.ts)
+                        plan.metadata[MetadataKey(key, old.dataSource), default: .init()].count -= 1
+                        plan.recount.insert(MetadataKey(key, old.dataSource))
+                    }
+                }
+            }
+            // Every series read from this source gets its fetch time and watermark moved.
+            plan.metadata[MetadataKey(key, batch.dataSource.value), default: .init()].watermark =
+                indices.lazy.map { batch.bars[$0].ts }.max()
+            plan.result.perSeries[key] = series
+            plan.result.counts += series
+        }
+        for reject in batch.rejects {
+            plan.result.counts.read += 1
+            plan.result.counts.reject(reject.reason)
+            if let symbol = reject.symbol, let timeframe = reject.timeframe, let s = try? Symbol(canonicalizing: symbol) {
+                let key = SeriesKey(symbol: s, timeframe: timeframe)
+                plan.result.perSeries[key, default: LoadCounts()].read += 1
+                plan.result.perSeries[key, default: LoadCounts()].reject(reject.reason)
+            }
+        }
+
+        try insertBars(batch, plan.inserts)
+        try updateBars(batch, plan.updates)
+        try writeMetadata(plan)
+        try writeAudit(batch, plan.result.perSeries)
+        try writeRejects(plan.rejects)
+        try writeCorporateActions(batch)
+        try addRunCounts(plan.result.counts)
+        return plan.result
+    }
+
+    static func groupBySeries(_ bars: [Bar]) -> [SeriesKey: [Int]] {
+        var groups: [SeriesKey: [Int]] = [:]
+        var lastKey: SeriesKey?
+        var lastIndices: [Int] = []
+        for (i, bar) in bars.enumerated() {
+            let key = SeriesKey(bar)
+            if key != lastKey {
+                if let lastKey { groups[lastKey, default: []].append(contentsOf: lastIndices) }
+                lastKey = key
+                lastIndices.removeAll(keepingCapacity: true)
+            }
+            lastIndices.append(i)
+        }
+        if let lastKey { groups[lastKey, default: []].append(contentsOf: lastIndices) }
+        return groups
+    }
+
+    /// Serializes writers of the same series (any process, any host sharing the database).
+    /// Locks are taken in a fixed order so two batches never deadlock.
+    func lockSeries(_ keys: [SeriesKey]) throws {
+        guard !keys.isEmpty else { return }
+        let names = keys.map { "\($0.symbol.value)/\($0.timeframe.rawValue)" }
+        try connection.execute("""
+            SELECT count(pg_advisory_xact_lock(k)) FROM (
+              SELECT DISTINCT hashtextextended(n, 7) AS k FROM unnest($1::text[]) AS n ORDER BY 1) AS locks
+            """, [CopyText.arrayLiteral(names)], context: "lock series")
+    }
+
+    /// The stored time range of each series, across sources, from `data_metadata`.
+    func storedRanges(_ keys: [SeriesKey]) throws -> [SeriesKey: ClosedRange<Int64>] {
+        guard !keys.isEmpty else { return [:] }
+        let result = try connection.execute("""
+            SELECT symbol, timeframe, extract(epoch FROM min(first_bar_ts))::bigint, extract(epoch FROM max(last_bar_ts))::bigint
+            FROM data_metadata
+            WHERE (symbol, timeframe) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND bar_count > 0
+            GROUP BY symbol, timeframe
+            """, [CopyText.arrayLiteral(keys.map(\.symbol.value)), CopyText.arrayLiteral(keys.map(\.timeframe.rawValue))],
+            context: "stored ranges")
+        var out: [SeriesKey: ClosedRange<Int64>] = [:]
+        for row in 0..<result.rowCount {
+            guard let symbol = result.string(row, 0).flatMap({ try? Symbol(canonicalizing: $0) }),
+                  let timeframe = result.string(row, 1).flatMap(Timeframe.init(parsing:)),
+                  let lo = result.int64(row, 2), let hi = result.int64(row, 3), lo <= hi else { continue }
+            out[SeriesKey(symbol: symbol, timeframe: timeframe)] = lo...hi
+        }
+        return out
+    }
+}
+
+/// `data_metadata` row key.
+struct MetadataKey: Hashable {
+    var series: SeriesKey
+    var source: String
+    init(_ series: SeriesKey, _ source: String) {
+        self.series = series
+        self.source = source
+    }
+}
+
+/// Change to one `data_metadata` row within a batch.
+struct MetadataDelta {
+    var count: Int64 = 0
+    var first: Int64?
+    var last: Int64?
+    var watermark: Int64?
+
+    mutating func add(_ ts: Int64) {
+        count += 1
+        first = min(first ?? ts, ts)
+        last = max(last ?? ts, ts)
+    }
+}
