@@ -49,15 +49,24 @@ enum DecimalText {
             negative = first == minus
             i += 1
         }
+        // `fast` accumulates all digits on the way (wrapping): when there are at most 18 of
+        // them and no exponent, it is the answer and the second pass is skipped.
+        var fast: UInt64 = 0
         let intStart = i
-        while i < end, bytes[i] &- zero < 10 { i += 1 }
+        while i < end, bytes[i] &- zero < 10 {
+            fast = fast &* 10 &+ UInt64(bytes[i] &- zero)
+            i += 1
+        }
         let intCount = i - intStart
         var fracStart = i
         var fracCount = 0
         if i < end, bytes[i] == dot {
             i += 1
             fracStart = i
-            while i < end, bytes[i] &- zero < 10 { i += 1 }
+            while i < end, bytes[i] &- zero < 10 {
+                fast = fast &* 10 &+ UInt64(bytes[i] &- zero)
+                i += 1
+            }
             fracCount = i - fracStart
         }
         if intCount + fracCount == 0 {
@@ -83,6 +92,20 @@ enum DecimalText {
             if expNegative { exponent = -exponent }
         }
         if i != end { return .failure(.invalid) }
+
+        // Fast path: the common `123.45` shape, exact without rounding.
+        if exponent == 0, fracCount <= scale, intCount + fracCount <= 18 {
+            var magnitude = fast
+            var missing = scale - fracCount
+            while missing > 0 {
+                let (product, overflow) = magnitude.multipliedReportingOverflow(by: 10)
+                if overflow { return .failure(.outOfRange) }
+                magnitude = product
+                missing -= 1
+            }
+            if magnitude > limit { return .failure(.outOfRange) }
+            return .success(Scaled(magnitude: magnitude, negative: negative && magnitude != 0, inexact: false))
+        }
 
         // Pass 2: value. The digits d[0..<n] (integer digits then fraction digits) times
         // 10^(exponent - fracCount + scale); the first `keep` of them form the integer part.

@@ -52,22 +52,28 @@ public struct Price: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Appends the same text as `description` as ASCII bytes, without building a `String`.
     @inlinable
     public func appendText(to out: inout [UInt8]) {
-        if micros < 0 { out.append(0x2D) }
-        let magnitude = micros.magnitude
-        let whole = magnitude / 1_000_000
-        let fraction = magnitude % 1_000_000
-        // Integer part, most significant digit first; at most 13 digits for any Int64.
-        var divisor: UInt64 = 1
-        while whole / divisor >= 10 { divisor &*= 10 }
-        while divisor > 0 {
-            out.append(0x30 &+ UInt8(truncatingIfNeeded: whole / divisor % 10))
-            divisor /= 10
-        }
-        out.append(0x2E)
-        divisor = 100_000
-        while divisor > 0 {
-            out.append(0x30 &+ UInt8(truncatingIfNeeded: fraction / divisor % 10))
-            divisor /= 10
+        // Longest text: sign, 13 integer digits (Int64.min), '.', 6 decimals = 21 bytes.
+        // Digits are written right to left into a stack buffer and appended in one go.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            var i = 24
+            var m = micros.magnitude
+            for _ in 0..<6 {
+                i -= 1
+                buffer[i] = 0x30 &+ UInt8(truncatingIfNeeded: m % 10)
+                m /= 10
+            }
+            i -= 1
+            buffer[i] = 0x2E
+            repeat {
+                i -= 1
+                buffer[i] = 0x30 &+ UInt8(truncatingIfNeeded: m % 10)
+                m /= 10
+            } while m != 0
+            if micros < 0 {
+                i -= 1
+                buffer[i] = 0x2D
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[i..<24]))
         }
     }
 }
