@@ -14,32 +14,47 @@ public enum Timeframe: String, CaseIterable, Sendable, Hashable, Comparable {
     /// `1mth`. `1m` is a minute and `1M` a month (case matters only for that pair); everything
     /// else is case-insensitive. Surrounding spaces are ignored.
     public init?(parsing text: some StringProtocol) {
-        let bytes = Self.trim(text)
-        if bytes == [0x31, 0x4D] {  // "1M"
+        var text = String(text)
+        guard let tf = text.withUTF8({ Timeframe(parsing: UnsafeRawBufferPointer($0)) }) else { return nil }
+        self = tf
+    }
+
+    /// Same as the text version, on raw bytes, without allocating (for per-row columns).
+    public init?(parsing bytes: UnsafeRawBufferPointer) {
+        var start = 0
+        var end = bytes.count
+        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+        while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+        // Aliases are at most 7 bytes: pack them, lower-cased, into one integer.
+        guard end - start >= 1, end - start <= 7 else { return nil }
+        if end - start == 2, bytes[start] == 0x31, bytes[start + 1] == 0x4D {  // "1M" is a month
             self = .mo1
             return
         }
-        let lower = String(decoding: bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
-        switch lower {
-        case "1m", "1min": self = .m1
-        case "5m", "5min": self = .m5
-        case "15m", "15min": self = .m15
-        case "30m", "30min": self = .m30
-        case "1h", "60m", "60min", "hourly": self = .h1
-        case "1d", "d", "daily", "day": self = .d1
-        case "1w", "1wk", "weekly": self = .w1
-        case "1mo", "monthly", "1mth": self = .mo1
-        default: return nil
+        var packed: UInt64 = 0
+        for k in start..<end {
+            var b = bytes[k]
+            if b >= 0x41 && b <= 0x5A { b |= 0x20 }
+            packed = packed << 8 | UInt64(b)
         }
+        guard let tf = Timeframe.aliases[packed] else { return nil }
+        self = tf
     }
 
-    private static func trim(_ text: some StringProtocol) -> [UInt8] {
-        var bytes = Array(text.utf8)
-        while let last = bytes.last, last == 0x20 || last == 0x09 { bytes.removeLast() }
-        var start = 0
-        while start < bytes.count, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
-        return Array(bytes[start...])
-    }
+    /// Lower-case spellings, packed big-endian into an integer (see `init?(parsing:)`).
+    private static let aliases: [UInt64: Timeframe] = {
+        let table: [(String, Timeframe)] = [
+            ("1m", .m1), ("1min", .m1), ("5m", .m5), ("5min", .m5), ("15m", .m15), ("15min", .m15),
+            ("30m", .m30), ("30min", .m30), ("1h", .h1), ("60m", .h1), ("60min", .h1), ("hourly", .h1),
+            ("1d", .d1), ("d", .d1), ("daily", .d1), ("day", .d1), ("1w", .w1), ("1wk", .w1),
+            ("weekly", .w1), ("1mo", .mo1), ("monthly", .mo1), ("1mth", .mo1),
+        ]
+        var map: [UInt64: Timeframe] = [:]
+        for (name, tf) in table {
+            map[name.utf8.reduce(0) { $0 << 8 | UInt64($1) }] = tf
+        }
+        return map
+    }()
 
     /// Nominal length in seconds: 60, 300, 900, 1800, 3600, 86400, 604800, and 2,592,000
     /// (30 days) for a month, whose real length varies.

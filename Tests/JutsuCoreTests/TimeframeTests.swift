@@ -25,6 +25,18 @@ import JutsuCore
         #expect(Timeframe(parsing: "x1hx".dropFirst().dropLast()) == .h1)
     }
 
+    @Test func bytesEntryPoint() {
+        func tf(_ bytes: [UInt8]) -> Timeframe? { bytes.withUnsafeBytes { Timeframe(parsing: $0) } }
+        #expect(tf(Array("1M".utf8)) == .mo1)
+        #expect(tf(Array("1m".utf8)) == .m1)
+        #expect(tf(Array(" Daily\t".utf8)) == .d1)
+        #expect(tf(Array("monthly".utf8)) == .mo1)
+        #expect(tf(Array("monthlyx".utf8)) == nil)
+        #expect(tf([0x31, 0xE4]) == nil)
+        #expect(tf([0x31, 0x6D, 0x00]) == nil)
+        #expect(tf([]) == nil)
+    }
+
     @Test func minuteVersusMonth() {
         #expect(Timeframe(parsing: "1m") == .m1)
         #expect(Timeframe(parsing: "1M") == .mo1)
