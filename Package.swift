@@ -37,11 +37,13 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // Test-only helpers: a fresh database per test on the server `scripts/test` starts.
+        .target(name: "JutsuTestSupport", dependencies: ["JutsuStore"], path: "Tests/JutsuTestSupport"),
         .testTarget(name: "JutsuCoreTests", dependencies: ["JutsuCore"]),
         .testTarget(name: "JutsuCSVTests", dependencies: ["JutsuCore", "JutsuCSV"]),
-        .testTarget(name: "JutsuStoreTests", dependencies: ["JutsuCore", "JutsuStore"]),
+        .testTarget(name: "JutsuStoreTests", dependencies: ["JutsuCore", "JutsuStore", "JutsuTestSupport"]),
         .testTarget(name: "JutsuIngestTests", dependencies: [
-            "JutsuCore", "JutsuCSV", "JutsuStore", "JutsuIngest", "JutsuHTTP",
+            "JutsuCore", "JutsuCSV", "JutsuStore", "JutsuIngest", "JutsuHTTP", "JutsuTestSupport",
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -16,11 +16,16 @@ public final class PGConnection: @unchecked Sendable {
     public let logger: Logger
 
     /// Connects with a libpq conninfo string or URI. The conninfo is never logged or put in errors.
-    public init(conninfo: String, applicationName: String = "jutsu-ingest",
+    /// `database` overrides the database named in `conninfo`.
+    public init(conninfo: String, database: String? = nil, applicationName: String = "jutsu-ingest",
                 logger: Logger = Logger(label: "jutsu.store")) throws(StoreError) {
         self.logger = logger
-        let keys = ["dbname", "application_name", "client_encoding"]
-        let values = [conninfo, applicationName, "UTF8"]
+        var keys = ["dbname", "application_name", "client_encoding"]
+        var values = [conninfo, applicationName, "UTF8"]
+        if let database {
+            keys.append("dbname")
+            values.append(database)
+        }
         // expand_dbname=1: the first dbname value may be a full conninfo string or URI.
         var cKeys = keys.map { strdup($0) }
         var cValues = values.map { strdup($0) }

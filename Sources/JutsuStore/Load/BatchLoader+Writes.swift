@@ -84,7 +84,8 @@ extension BatchLoader {
                 CopyText.arrayLiteral(entries.map(\.key.series.timeframe.rawValue)),
                 CopyText.arrayLiteral(entries.map(\.key.source)),
                 ints(entries.map(\.value.first)), ints(entries.map(\.value.last)),
-                ints(entries.map { $0.value.count }), ints(entries.map(\.value.watermark)),
+                // A source that lost rows is counted again below; the upsert never goes negative.
+                ints(entries.map { max(0, $0.value.count) }), ints(entries.map(\.value.watermark)),
                 String(runID),
             ], context: "data_metadata")
         guard !plan.recount.isEmpty else { return }

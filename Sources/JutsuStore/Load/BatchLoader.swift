@@ -17,14 +17,17 @@ public final class BatchLoader {
     public let runID: Int64
     /// `data_audit_log.operation`, e.g. `import`.
     public let operation: String
+    /// Compare and count, but roll every batch back: what the load would do, with nothing written.
+    public let dryRun: Bool
     let partitions = PartitionCache()
     var stagingReady = false
     var encodeBuffer: [UInt8] = []
 
-    public init(connection: PGConnection, runID: Int64, operation: String) {
+    public init(connection: PGConnection, runID: Int64, operation: String, dryRun: Bool = false) {
         self.connection = connection
         self.runID = runID
         self.operation = operation
+        self.dryRun = dryRun
     }
 
     /// The counts of one committed batch, in total and per series.
@@ -34,6 +37,11 @@ public final class BatchLoader {
     }
 
     public func load(_ batch: LoadBatch) throws -> Result {
+        if dryRun {
+            try connection.execute("BEGIN READ ONLY")
+            defer { _ = try? connection.execute("ROLLBACK") }
+            return try write(batch, trustMetadata: true)
+        }
         try partitions.ensure(for: batch.bars, on: connection)
         do {
             return try connection.transaction { try write(batch, trustMetadata: true) }
@@ -135,6 +143,7 @@ public final class BatchLoader {
             }
         }
 
+        if dryRun { return plan.result }
         try insertBars(batch, plan.inserts)
         try updateBars(batch, plan.updates)
         try writeMetadata(plan)

@@ -1,0 +1,55 @@
+import Foundation
+import JutsuStore
+
+/// A fresh, migrated database on the throwaway server that `scripts/test` starts, dropped when
+/// the value goes away. Tests never share a database, so they run in parallel.
+public final class TestDatabase: @unchecked Sendable {
+    public let name: String
+    public let serverURL: String
+
+    public enum SetupError: Error, CustomStringConvertible {
+        case noServer
+        public var description: String {
+            "JUTSU_TEST_DATABASE_URL is not set: run the suite with scripts/test, which starts a throwaway PostgreSQL"
+        }
+    }
+
+    /// The server's URL from `JUTSU_TEST_DATABASE_URL`.
+    public static func serverURL() throws -> String {
+        guard let url = ProcessInfo.processInfo.environment["JUTSU_TEST_DATABASE_URL"], !url.isEmpty else {
+            throw SetupError.noServer
+        }
+        return url
+    }
+
+    public init(_ label: String = "t", migrate: Bool = true) throws {
+        serverURL = try Self.serverURL()
+        let safe = label.lowercased().filter { $0.isLetter || $0.isNumber }.prefix(20)
+        name = "jt_\(safe)_\(UInt32.random(in: 0...UInt32.max))"
+        let admin = try PGConnection(conninfo: serverURL, database: "postgres")
+        try admin.execute("CREATE DATABASE \(name)")
+        if migrate { try Migrator().migrate(try connect()) }
+    }
+
+    deinit {
+        if let admin = try? PGConnection(conninfo: serverURL, database: "postgres") {
+            _ = try? admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        }
+    }
+
+    public func connect() throws -> PGConnection {
+        try PGConnection(conninfo: serverURL, database: name)
+    }
+
+    /// A libpq URI for this database, for child processes (`--database-url`).
+    public var url: String {
+        guard var components = URLComponents(string: serverURL) else { return serverURL }
+        components.path = "/" + name
+        return components.string ?? serverURL
+    }
+
+    /// A single integer from a query.
+    public func scalar(_ sql: String) throws -> Int64 {
+        try connect().execute(sql).int64(0, 0) ?? -1
+    }
+}
