@@ -1,5 +1,5 @@
-import Testing
 import JutsuCore
+import Testing
 
 @Suite struct BarValidatorTests {
     static let now = utc(2024, 6, 1)
@@ -12,7 +12,8 @@ import JutsuCore
         _ tf: Timeframe = .d1, ts: Int64 = utc(2024, 3, 6),
         o: String = "10", h: String = "12", l: String = "9", c: String = "11", v: Int64 = 100
     ) -> Bar {
-        Bar(symbol: try! Symbol(canonicalizing: "AAPL"), timeframe: tf, ts: ts,
+        Bar(
+            symbol: try! Symbol(canonicalizing: "AAPL"), timeframe: tf, ts: ts,
             open: p(o), high: p(h), low: p(l), close: p(c), volume: v)
     }
 
@@ -93,13 +94,15 @@ import JutsuCore
             seen.append(r.reason)
             v.enabled.remove(BarValidator.Rule(rawValue: r.reason.rawValue)!)
         }
-        #expect(seen == [
-            .nonPositivePrice, .highBelowLow, .lowAboveOpenClose, .highBelowOpenClose, .negativeVolume,
-            .misalignedTimestamp, .futureTimestamp, .weekendDailyBar,
-        ])
+        #expect(
+            seen == [
+                .nonPositivePrice, .highBelowLow, .lowAboveOpenClose, .highBelowOpenClose, .negativeVolume,
+                .misalignedTimestamp, .futureTimestamp, .weekendDailyBar,
+            ])
         // A daily Saturday bar in the future reports future before weekend.
         #expect(Self.reason(Self.bar(.d1, ts: utc(2024, 12, 7))) == .futureTimestamp)
-        #expect(Self.reason(Self.bar(.d1, ts: utc(2024, 12, 7)), BarValidator(now: utc(2025, 1, 1))) == .weekendDailyBar)
+        #expect(
+            Self.reason(Self.bar(.d1, ts: utc(2024, 12, 7)), BarValidator(now: utc(2025, 1, 1))) == .weekendDailyBar)
     }
 
     @Test func messagesNameFieldAndValue() {

@@ -1,5 +1,5 @@
-import Testing
 import JutsuCore
+import Testing
 
 @Suite struct CivilDateTests {
     @Test func validation() {
@@ -48,7 +48,9 @@ import JutsuCore
                     if d.daysSinceEpoch != days || back != d || d.weekday != weekday {
                         failures += 1
                         if failures < 10 {
-                            Issue.record("\(year)-\(month)-\(day): days \(d.daysSinceEpoch) vs \(days), back \(back), weekday \(d.weekday) vs \(weekday)")
+                            Issue.record(
+                                "\(year)-\(month)-\(day): days \(d.daysSinceEpoch) vs \(days), back \(back), weekday \(d.weekday) vs \(weekday)"
+                            )
                         }
                     }
                     days += 1

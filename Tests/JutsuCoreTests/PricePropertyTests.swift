@@ -1,5 +1,5 @@
-import Testing
 import JutsuCore
+import Testing
 
 /// Compares `Price.parse` against an independent reference that works on decimal digit strings
 /// (move the decimal point by string surgery, round by looking at the dropped characters,

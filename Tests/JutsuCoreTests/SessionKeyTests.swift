@@ -1,5 +1,5 @@
-import Testing
 import JutsuCore
+import Testing
 
 @Suite struct SessionKeyTests {
     @Test func dailyKeyFromDate() {
@@ -43,7 +43,9 @@ import JutsuCore
         #expect(SessionKey.dailyKey(instant: utc(2024, 1, 2, 5), zone: ny, timeframe: .d1) == utc(2024, 1, 2))
         #expect(SessionKey.dailyKey(instant: utc(2024, 7, 1, 4), zone: ny, timeframe: .d1) == utc(2024, 7, 1))
         // Reading a Chicago-midnight stamp as UTC would give the previous day: the zone matters.
-        #expect(SessionKey.dailyKey(instant: utc(2024, 7, 1, 4), zone: FixedOffsetZone.utc, timeframe: .d1) == utc(2024, 7, 1))
+        #expect(
+            SessionKey.dailyKey(instant: utc(2024, 7, 1, 4), zone: FixedOffsetZone.utc, timeframe: .d1)
+                == utc(2024, 7, 1))
         #expect(SessionKey.dailyKey(instant: utc(2024, 7, 1, 3), zone: ny, timeframe: .d1) == utc(2024, 6, 30))
         // Tokyo: 2024-03-01 00:00 JST = 2024-02-29 15:00Z.
         let tokyo = FixedOffsetZone(seconds: 9 * 3600)
@@ -72,12 +74,13 @@ import JutsuCore
 
 @Suite struct RejectReasonTests {
     @Test func stableCodes() {
-        #expect(RejectReason.allCases.map(\.rawValue) == [
-            "ragged_row", "unterminated_quote", "invalid_encoding", "missing_field", "bad_number",
-            "number_out_of_range", "bad_timestamp", "bad_symbol", "non_positive_price", "high_below_low",
-            "low_above_open_close", "high_below_open_close", "negative_volume", "misaligned_timestamp",
-            "future_timestamp", "weekend_daily_bar", "duplicate",
-        ])
+        #expect(
+            RejectReason.allCases.map(\.rawValue) == [
+                "ragged_row", "unterminated_quote", "invalid_encoding", "missing_field", "bad_number",
+                "number_out_of_range", "bad_timestamp", "bad_symbol", "non_positive_price", "high_below_low",
+                "low_above_open_close", "high_below_open_close", "negative_volume", "misaligned_timestamp",
+                "future_timestamp", "weekend_daily_bar", "duplicate",
+            ])
         #expect(Set(RejectReason.allCases.map(\.summary)).count == RejectReason.allCases.count)
         #expect(RejectReason.allCases.allSatisfy { !$0.summary.isEmpty })
     }
@@ -94,8 +97,9 @@ import JutsuCore
         let row = RejectedRow(line: 3, rawText: "x", reason: .badNumber, message: "m")
         #expect(row == RejectedRow(line: 3, rawText: "x", reason: .badNumber, message: "m"))
         #expect(row != RejectedRow(line: 4, rawText: "x", reason: .badNumber, message: "m"))
-        let split = CorporateAction(symbol: try! Symbol(canonicalizing: "AAPL"), exDate: date(2014, 6, 9),
-                                    kind: .split, value: Price(micros: 7_000_000))
+        let split = CorporateAction(
+            symbol: try! Symbol(canonicalizing: "AAPL"), exDate: date(2014, 6, 9),
+            kind: .split, value: Price(micros: 7_000_000))
         #expect(split.kind.rawValue == "split")
         #expect(split.value.description == "7.000000")
     }

@@ -1,5 +1,5 @@
-import Testing
 import JutsuCore
+import Testing
 
 @Suite struct SymbolTests {
     static func canonical(_ text: String) -> String? {

@@ -1,5 +1,5 @@
-import Testing
 import JutsuCore
+import Testing
 
 @Suite struct TimeframeTests {
     @Test func canonicalNamesRoundTrip() {

@@ -1,8 +1,11 @@
-import Testing
 import JutsuCore
+import Testing
 
 @Suite struct VolumeTests {
-    enum V: Equatable { case ok(Int64, Bool), fail(NumberParseFailure) }
+    enum V: Equatable {
+        case ok(Int64, Bool)
+        case fail(NumberParseFailure)
+    }
 
     static func v(_ text: String) -> V {
         switch parseVolume(text) {

@@ -1,13 +1,15 @@
-import Testing
 import JutsuCore
+import Testing
 
 @Suite struct ZoneRuleTests {
     static let est: Int32 = -18000
     static let edt: Int32 = -14400
 
     /// Checks the offset just before and at a UTC transition instant.
-    func expectTransition(_ zone: USZone, at instant: Int64, from before: Int32, to after: Int32,
-                          sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+    func expectTransition(
+        _ zone: USZone, at instant: Int64, from before: Int32, to after: Int32,
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) {
         #expect(zone.offsetSeconds(atUTC: instant - 1) == before, sourceLocation: sourceLocation)
         #expect(zone.offsetSeconds(atUTC: instant) == after, sourceLocation: sourceLocation)
     }
@@ -108,14 +110,17 @@ import JutsuCore
             ("America/New_York", -14400, "America/New_York"), ("US/Eastern", -14400, "America/New_York"),
             ("America/Chicago", -18000, "America/Chicago"), ("US/Central", -18000, "America/Chicago"),
             ("America/Denver", -21600, "America/Denver"), ("America/Los_Angeles", -25200, "America/Los_Angeles"),
-            ("+09:00", 32400, "+09:00"), ("-0400", -14400, "-04:00"), ("+0530", 19800, "+05:30"), ("-03", -10800, "-03:00"),
+            ("+09:00", 32400, "+09:00"), ("-0400", -14400, "-04:00"), ("+0530", 19800, "+05:30"),
+            ("-03", -10800, "-03:00"),
         ]
         for (name, offset, identifier) in expected {
             let zone = ZoneRules.named(name)
             #expect(zone?.offsetSeconds(atUTC: summer) == offset, "\(name)")
             #expect(zone?.identifier == identifier, "\(name)")
         }
-        for name in ["Asia/Tokyo", "Europe/London", "America/Phoenix", "", "+9", "+09:60", "+25:00", "09:00", "+09:0", "utc+1"] {
+        for name in [
+            "Asia/Tokyo", "Europe/London", "America/Phoenix", "", "+9", "+09:60", "+25:00", "09:00", "+09:0", "utc+1",
+        ] {
             #expect(ZoneRules.named(name) == nil, "\(name)")
         }
     }
