@@ -1,0 +1,92 @@
+/// Maps header names to column roles. Names are compared case-insensitively after trimming and
+/// dropping spaces, `_`, `-` and MetaStock-style `<` `>`: `Adj Close`, `adj_close` and
+/// `adjclose` are one name, as are `Stock Splits` and `stocksplits`.
+enum HeaderMapper {
+    enum Role: CaseIterable {
+        case date, time, open, high, low, close, adjustedClose, volume, symbol, dividend, split
+    }
+
+    /// Accepted names per role, best first (a column with an earlier name wins the role).
+    static let names: [Role: [String]] = [
+        .date: ["date", "datetime", "timestamp", "day", "windowstart", "time"],
+        .open: ["open", "o"],
+        .high: ["high", "h"],
+        .low: ["low", "l"],
+        .close: ["close", "c", "price"],
+        .adjustedClose: ["adjclose"],
+        .volume: ["volume", "vol", "v"],
+        .symbol: ["symbol", "ticker", "sym"],
+        .dividend: ["dividend", "dividends"],
+        .split: ["split", "splits", "stocksplits", "splitratio"],
+    ]
+
+    /// The spellings listed in messages.
+    static let dateSpellings = "Date, Datetime, Timestamp, Day, Time, Date_time, Window_start"
+
+    static func normalize(_ name: String) -> String {
+        String(
+            String.UnicodeScalarView(
+                name.lowercased().unicodeScalars.filter { !" \t_-<>".unicodeScalars.contains($0) }))
+    }
+
+    /// True when `fields` look like a header: a date-column name, or two OHLCV names.
+    static func looksLikeHeader(_ fields: [String]) -> Bool {
+        let normalized = fields.map(normalize)
+        if normalized.contains(where: { names[.date]!.contains($0) }) { return true }
+        let ohlcv = Set(["open", "high", "low", "close", "volume", "adjclose"])
+        return normalized.filter { ohlcv.contains($0) }.count >= 2
+    }
+
+    /// Outcome of mapping a header.
+    struct Result {
+        var mapping: ColumnMapping
+        var ignored: [String]
+        var ignoredByDesign: [String]
+    }
+
+    /// Maps `header`; a message naming what is missing if a required role has no column.
+    static func map(_ header: [String]) -> Swift.Result<Result, MappingFailure> {
+        let trimmed = header.map { $0.trimmingSpaces }
+        let normalized = trimmed.map(normalize)
+        var taken = Set<Int>()
+        func pick(_ role: Role) -> Int? {
+            for name in names[role]! {
+                if let i = normalized.indices.first(where: { normalized[$0] == name && !taken.contains($0) }) {
+                    taken.insert(i)
+                    return i
+                }
+            }
+            return nil
+        }
+        // `time` is the date column only when nothing better names one; with a `date` column,
+        // a `time` column holds the time of day.
+        guard let date = pick(.date) else { return .failure(.noDateColumn) }
+        let time = normalized.indices.first { normalized[$0] == "time" && !taken.contains($0) }
+        if let time { taken.insert(time) }
+        guard let open = pick(.open) else { return .failure(.missing("open")) }
+        guard let high = pick(.high) else { return .failure(.missing("high")) }
+        guard let low = pick(.low) else { return .failure(.missing("low")) }
+        guard let close = pick(.close) else { return .failure(.missing("close")) }
+        let adjusted = pick(.adjustedClose)
+        let mapping = ColumnMapping(
+            date: date, time: time, open: open, high: high, low: low, close: close,
+            volume: pick(.volume), symbol: pick(.symbol), dividend: pick(.dividend), split: pick(.split),
+            adjustedClose: adjusted, names: trimmed)
+        let ignored = trimmed.indices.filter { !taken.contains($0) }.map { trimmed[$0] }
+        return .success(Result(mapping: mapping, ignored: ignored, ignoredByDesign: adjusted.map { [trimmed[$0]] } ?? []))
+    }
+
+    enum MappingFailure: Error, Equatable {
+        case noDateColumn
+        case missing(String)
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
+        return String(s)
+    }
+}

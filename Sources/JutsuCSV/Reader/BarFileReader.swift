@@ -1,0 +1,93 @@
+import JutsuCore
+
+/// Reads OHLCV bars from a CSV file, plain or gzip, in batches, with memory flat in the file
+/// size.
+///
+/// Opening sniffs the first 64 KiB into a `Dialect` (see `DialectSniffer`); each `nextBatch`
+/// then turns the next records into bars or rejected rows. Every data record yields exactly one
+/// of the two; blank lines are skipped; the header is not a row.
+///
+/// Files without a header are read positionally: `date,open,high,low,close[,volume[,symbol]]`
+/// (also `date,time,open,...,volume` and `symbol,date,open,...,volume`; see
+/// `PositionalColumns`). A file without a volume column reads volume as 0.
+///
+/// Used from one thread (the parse thread); not `Sendable`.
+public final class BarFileReader {
+    public let path: String
+    public let dialect: Dialect
+    /// Size of the file on disk (compressed size for gzip).
+    public let fileSize: Int64
+    /// Bytes of the file consumed so far (compressed bytes for gzip): progress is
+    /// `bytesConsumed / fileSize`.
+    public var bytesConsumed: Int64 { tokenizer.bytesConsumed }
+    /// Data records read so far (bars plus rejects).
+    public private(set) var rowsRead: Int64 = 0
+
+    private let tokenizer: RecordTokenizer
+    private var decoder: RowDecoder
+    private var headerPending: Bool
+    private var finished = false
+
+    /// Opens `path` and sniffs its dialect. Throws for file-level problems (unreadable, empty,
+    /// binary, no date column, symbol or timeframe not inferable, corrupt gzip in the sample).
+    public convenience init(path: String, options: CSVOptions = .init()) throws(CSVError) {
+        let opened = try ByteSources.open(path: path)
+        try self.init(source: opened.source, path: path, options: options, compressed: opened.compressed)
+    }
+
+    /// Reads from any byte source; `bufferBytes` small values force records across reads (tests).
+    init(
+        source: any ByteSource, path: String, options: CSVOptions, compressed: Bool,
+        bufferBytes: Int = 256 * 1024
+    ) throws(CSVError) {
+        self.path = path
+        self.fileSize = source.fileSize
+        tokenizer = RecordTokenizer(source: source, bufferBytes: bufferBytes)
+        let prefetched = try tokenizer.prefetch(DialectSniffer.sampleBytes)
+        let sniffed = try DialectSniffer.sniff(
+            sample: Array(prefetched.sample), isWholeInput: prefetched.isWholeInput, path: path, options: options,
+            compressed: compressed)
+        dialect = sniffed.dialect
+        tokenizer.delimiter = dialect.delimiter
+        headerPending = dialect.hasHeader
+        decoder = RowDecoder(
+            mapping: dialect.columns, format: dialect.dateFormat,
+            keyer: TimestampKeyer(timeframe: dialect.timeframe, zone: sniffed.zone), fixedSymbol: dialect.symbol)
+    }
+
+    /// The next up to `maxRows` data records as bars and rejects; `nil` at the end of the file.
+    /// Throws only for file-level failures while reading (I/O error, corrupt or truncated gzip).
+    public func nextBatch(maxRows: Int) throws(CSVError) -> ParsedBatch? {
+        guard !finished else { return nil }
+        let limit = max(1, maxRows)
+        var batch = ParsedBatch()
+        batch.bars.reserveCapacity(min(limit, 1 << 16))
+        while batch.rowCount < limit {
+            let outcome = try tokenizer.next()
+            if outcome == .end {
+                finished = true
+                break
+            }
+            if headerPending {
+                headerPending = false
+                continue
+            }
+            rowsRead += 1
+            if batch.firstLine == 0 { batch.firstLine = tokenizer.recordLine }
+            batch.lastLine = tokenizer.recordLine
+            switch outcome {
+            case .record:
+                decoder.decode(tokenizer, into: &batch)
+            case .rejected(let reason, let message):
+                batch.rejects.append(
+                    RejectedRow(
+                        line: tokenizer.recordLine, rawText: Text.lossy(tokenizer.rawRecord, limit: 1000),
+                        reason: reason, message: message))
+            case .end:
+                break
+            }
+        }
+        if batch.rowCount == 0, finished { return nil }
+        return batch
+    }
+}
