@@ -11,3 +11,6 @@ static inline CURLcode jutsu_curl_setopt_data_callback(CURL *h, CURLoption o, ju
 static inline CURLcode jutsu_curl_getinfo_long(CURL *h, CURLINFO i, long *out) { return curl_easy_getinfo(h, i, out); }
 static inline CURLcode jutsu_curl_getinfo_double(CURL *h, CURLINFO i, double *out) { return curl_easy_getinfo(h, i, out); }
 static inline CURLcode jutsu_curl_getinfo_offt(CURL *h, CURLINFO i, curl_off_t *out) { return curl_easy_getinfo(h, i, out); }
+
+/* CURLVERSION_NOW is a macro aliasing an enum value, which Swift does not import. */
+static const int jutsu_curl_version_now = CURLVERSION_NOW;

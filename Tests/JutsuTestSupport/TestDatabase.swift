@@ -43,9 +43,15 @@ public final class TestDatabase: @unchecked Sendable {
 
     /// A libpq URI for this database, for child processes (`--database-url`).
     public var url: String {
-        guard var components = URLComponents(string: serverURL) else { return serverURL }
-        components.path = "/" + name
-        return components.string ?? serverURL
+        // scripts/test gives postgresql://user@/dbname?host=...&port=...: swap the path.
+        let parts = serverURL.split(separator: "?", maxSplits: 1)
+        var base = String(parts[0])
+        if let at = base.lastIndex(of: "@"), let slash = base[at...].firstIndex(of: "/") {
+            base = String(base[...slash]) + name
+        } else {
+            base += "/" + name
+        }
+        return parts.count > 1 ? base + "?" + parts[1] : base
     }
 
     /// A single integer from a query.

@@ -1,0 +1,80 @@
+import Foundation
+
+/// Runs the built `jutsu-ingest` binary as a user would.
+public struct CommandLineTool: Sendable {
+    public let path: String
+
+    public struct Output: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+
+        /// The stdout JSON object (for `--format json`).
+        public func json() throws -> [String: Any] {
+            guard let object = try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any] else {
+                throw CocoaError(.coderInvalidValue)
+            }
+            return object
+        }
+    }
+
+    /// `JUTSU_TEST_BINARY` (set by scripts/test), else `.build/debug/jutsu-ingest`.
+    public init() {
+        if let path = ProcessInfo.processInfo.environment["JUTSU_TEST_BINARY"], !path.isEmpty {
+            self.path = path
+        } else {
+            self.path = Self.packageRoot.appendingPathComponent(".build/debug/jutsu-ingest").path
+        }
+    }
+
+    public static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    public static func fixture(_ relative: String) -> String {
+        packageRoot.appendingPathComponent("fixtures").appendingPathComponent(relative).path
+    }
+
+    public func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for key in env.keys where key.hasPrefix("PG") || key == "DATABASE_URL" { env[key] = nil }
+        env.merge(environment) { $1 }
+        process.environment = env
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    public func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for key in env.keys where key.hasPrefix("PG") || key == "DATABASE_URL" { env[key] = nil }
+        env.merge(environment) { $1 }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read both pipes while the process runs, so neither fills up and blocks it.
+        final class Box: @unchecked Sendable { var data = Data() }
+        let errBox = Box()
+        let done = DispatchSemaphore(value: 0)
+        let reader = Thread {
+            errBox.data = err.fileHandleForReading.readDataToEndOfFile()
+            done.signal()
+        }
+        reader.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        done.wait()
+        let errData = errBox.data
+        return Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
