@@ -1,0 +1,42 @@
+import JutsuCSV
+import JutsuCore
+import JutsuStore
+
+/// What `jutsu-ingest import` was asked to do.
+public struct ImportOptions: Sendable {
+    public var files: [String]
+    public var csv: CSVOptions
+    public var dataSource: DataSourceName
+    /// Parse, validate and compare with what is stored, but write nothing.
+    public var dryRun: Bool
+    /// Rows per atomic batch: bounds memory and the work lost to a crash.
+    public var batchSize: Int
+    /// A run whose rejected/read ratio is above this fails (exit 1); its valid rows stay loaded.
+    public var maxRejectRatio: Double
+    /// "Now" for the future-timestamp rule (UTC seconds): injected, so runs are reproducible.
+    public var now: Int64
+    public var trigger: String
+
+    public init(files: [String], csv: CSVOptions = CSVOptions(), dataSource: DataSourceName = .csv,
+                dryRun: Bool = false, batchSize: Int = 50_000, maxRejectRatio: Double = 0.10,
+                now: Int64, trigger: String = "cli") {
+        self.files = files
+        self.csv = csv
+        self.dataSource = dataSource
+        self.dryRun = dryRun
+        self.batchSize = batchSize
+        self.maxRejectRatio = maxRejectRatio
+        self.now = now
+        self.trigger = trigger
+    }
+}
+
+/// Progress of a running import, for the terminal progress bar.
+public struct ImportProgress: Sendable {
+    public var file: String
+    public var rowsRead: Int64
+    /// Input bytes consumed (compressed bytes for gzip) over all files, and their total size.
+    public var bytesConsumed: Int64
+    public var bytesTotal: Int64
+    public var elapsedSeconds: Double
+}

@@ -1,0 +1,150 @@
+import Foundation
+import JutsuCSV
+import JutsuCore
+import JutsuStore
+import Logging
+
+/// Runs an import: a parse thread (read, decompress, tokenize, validate) feeds bounded batches to
+/// the loader on the calling thread (libpq COPY and merge), so parsing and the server's work
+/// overlap on two cores while memory stays flat.
+public final class ImportRunner {
+    public let options: ImportOptions
+    let connection: PGConnection
+    let logger: Logger
+    let progress: (@Sendable (ImportProgress) -> Void)?
+
+    public init(connection: PGConnection, options: ImportOptions, logger: Logger,
+                progress: (@Sendable (ImportProgress) -> Void)? = nil) {
+        self.connection = connection
+        self.options = options
+        self.logger = logger
+        self.progress = progress
+    }
+
+    /// What the parse thread hands to the loader.
+    enum Message: Sendable {
+        case opened(file: Int, dialect: Dialect)
+        case batch(file: Int, LoadBatch, volumeRounded: Int64, bytesConsumed: Int64, rowsRead: Int64)
+        case failed(file: Int, message: String)
+    }
+
+    public func run() throws -> ImportSummary {
+        let started = Date()
+        var summary = ImportSummary(
+            runID: nil, status: .succeeded, dryRun: options.dryRun, rows: LoadCounts(),
+            files: options.files.map { ImportSummary.FileSummary(path: $0) }, durationSeconds: 0)
+
+        let registry = RunRegistry(connection: connection)
+        var runID: Int64 = 0
+        if !options.dryRun {
+            try registry.abortAbandonedRuns()
+            runID = try registry.start(command: "import", trigger: options.trigger, detailsJSON: detailsJSON())
+            summary.runID = runID
+        }
+        let loader = BatchLoader(connection: connection, runID: runID, operation: "import", dryRun: options.dryRun)
+        let queue = BoundedQueue<Message>(capacity: 2)
+        let parseDone = DispatchSemaphore(value: 0)
+        let sizes = options.files.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int64) ?? 0 }
+        let totalBytes = sizes.reduce(0, +)
+
+        let parse = Thread { [options] in
+            Self.parseFiles(options, into: queue)
+            queue.close()
+            parseDone.signal()
+        }
+        parse.name = "jutsu-parse"
+        parse.stackSize = 8 << 20
+        parse.start()
+
+        var loadError: (any Error)?
+        var bytesDone: [Int64] = sizes.map { _ in 0 }
+        while let message = queue.pop() {
+            switch message {
+            case .opened(let file, let dialect):
+                summary.files[file].symbol = dialect.symbol?.value
+                summary.files[file].timeframe = dialect.timeframe.rawValue
+                summary.files[file].compressed = dialect.compressed
+                summary.files[file].delimiter = String(UnicodeScalar(dialect.delimiter))
+                summary.files[file].dateFormat = dialect.dateFormat.rawValue
+                summary.files[file].ignoredColumns = dialect.ignoredColumns
+                summary.files[file].columnsNotStored = dialect.ignoredByDesignColumns
+            case .batch(let file, let batch, let rounded, let consumed, let rowsRead):
+                do {
+                    let result = try loader.load(batch)
+                    summary.files[file].rows += result.counts
+                    summary.rows += result.counts
+                    summary.files[file].volumeRounded += rounded
+                } catch {
+                    loadError = error
+                    summary.files[file].error = "\(error)"
+                    queue.close()
+                }
+                bytesDone[file] = consumed
+                progress?(ImportProgress(
+                    file: options.files[file], rowsRead: rowsRead, bytesConsumed: bytesDone.reduce(0, +),
+                    bytesTotal: totalBytes, elapsedSeconds: Date().timeIntervalSince(started)))
+            case .failed(let file, let message):
+                summary.files[file].error = message
+                summary.failureKind = .input
+                summary.status = .failed
+                summary.error = message
+                logger.notice("input error", metadata: ["file": "\(options.files[file])", "error": "\(message)"])
+            }
+        }
+        parseDone.wait()
+
+        if let loadError {
+            summary.status = .failed
+            summary.failureKind = .load
+            summary.error = "\(loadError)"
+        } else if summary.rows.read > 0,
+                  Double(summary.rows.rejected) / Double(summary.rows.read) > options.maxRejectRatio {
+            summary.status = .failed
+            summary.failureKind = summary.failureKind ?? .rejects
+            let ratio = Double(summary.rows.rejected) / Double(summary.rows.read)
+            summary.error = summary.error ?? String(
+                format: "%.1f%% of rows were rejected, above --max-reject-ratio %.1f%%", ratio * 100, options.maxRejectRatio * 100)
+        }
+        summary.durationSeconds = Date().timeIntervalSince(started)
+        if !options.dryRun {
+            try registry.finish(runID, status: summary.status.rawValue, error: summary.error)
+        }
+        return summary
+    }
+
+    /// The parse thread: every file in turn, batch by batch. Never touches the database.
+    static func parseFiles(_ options: ImportOptions, into queue: BoundedQueue<Message>) {
+        var assembler = BatchAssembler(validator: BarValidator(now: options.now), dataSource: options.dataSource)
+        for (index, path) in options.files.enumerated() {
+            assembler.startFile()
+            let reader: BarFileReader
+            do {
+                reader = try BarFileReader(path: path, options: options.csv)
+            } catch {
+                guard queue.push(.failed(file: index, message: "\(error)")) else { return }
+                continue
+            }
+            guard queue.push(.opened(file: index, dialect: reader.dialect)) else { return }
+            let origin = path
+            do {
+                while let parsed = try reader.nextBatch(maxRows: options.batchSize) {
+                    let batch = assembler.assemble(parsed, origin: origin, fileSymbol: reader.dialect.symbol,
+                                                   fileTimeframe: reader.dialect.timeframe)
+                    guard queue.push(.batch(file: index, batch, volumeRounded: Int64(parsed.roundedVolumes),
+                                            bytesConsumed: reader.bytesConsumed, rowsRead: reader.rowsRead)) else { return }
+                }
+            } catch {
+                guard queue.push(.failed(file: index, message: "\(error)")) else { return }
+            }
+        }
+    }
+
+    func detailsJSON() -> String {
+        let details: [String: Any] = [
+            "files": options.files, "data_source": options.dataSource.value,
+            "pid": Int(ProcessInfo.processInfo.processIdentifier), "host": ProcessInfo.processInfo.hostName,
+        ]
+        return (try? JSONSerialization.data(withJSONObject: details, options: [.sortedKeys]))
+            .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}

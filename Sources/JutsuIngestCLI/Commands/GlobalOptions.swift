@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import JutsuStore
+import Logging
+
+/// Options every command that talks to the database shares.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .customLong("database-url"),
+            help: "libpq URI or conninfo. Default: DATABASE_URL, then PG* variables, then the embedded cluster in .jutsu/pg.")
+    var databaseURL: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = ProcessInfo.processInfo.environment["JUTSU_LOG_LEVEL"] ?? "warning"
+
+    func makeLogger() -> Logger {
+        var logger = Logger(label: "jutsu-ingest") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
+        return logger
+    }
+
+    func resolveTarget(startEmbedded: Bool = true, logger: Logger) throws -> DatabaseTarget {
+        let environment = ProcessInfo.processInfo.environment
+        let project = DatabaseLocator.projectDirectory(
+            environment: environment, currentDirectory: FileManager.default.currentDirectoryPath)
+        do {
+            return try DatabaseLocator.resolve(flag: databaseURL, environment: environment, projectDirectory: project,
+                                               startEmbedded: startEmbedded, logger: logger)
+        } catch {
+            throw CLIError(message: "\(error)", exitCode: ExitCode(ExitCodes.failure))
+        }
+    }
+
+    /// Connects and brings the schema up to date (every load migrates first).
+    func connect(logger: Logger, migrate: Bool = true) throws -> (PGConnection, DatabaseTarget) {
+        let target = try resolveTarget(logger: logger)
+        do {
+            let connection = try PGConnection(conninfo: target.conninfo, logger: logger)
+            if migrate { try Migrator().migrate(connection) }
+            return (connection, target)
+        } catch {
+            throw CLIError(message: "\(error)\n(database: \(target.redactedDescription))", exitCode: ExitCode(ExitCodes.failure))
+        }
+    }
+}

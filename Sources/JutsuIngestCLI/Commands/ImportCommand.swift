@@ -1,0 +1,125 @@
+import ArgumentParser
+import Foundation
+import JutsuCSV
+import JutsuCore
+import JutsuIngest
+import JutsuStore
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import CSV or gzip CSV files of bars.",
+        discussion: """
+            The dialect (delimiter, header, date format, gzip) is detected from each file; flags \
+            override it. The symbol comes from a symbol column, --symbol, or the file name \
+            (AAPL.csv, pipeline_inputs__AAPL.csv, 4063-T-1d-....csv); the timeframe from \
+            --timeframe, the file name or the spacing of the timestamps. Every row read is counted \
+            as inserted, updated, unchanged or rejected; rejects are kept in rejected_bars.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "CSV or .csv.gz files (gzip is detected by content, not name).")
+    var files: [String]
+
+    @Option(help: "Symbol for files that carry none (e.g. AAPL, BRK.B).")
+    var symbol: String?
+
+    @Option(help: "Timeframe: 1m 5m 15m 30m 1h 1d 1w 1mo (aliases like 1D, daily accepted).")
+    var timeframe: String?
+
+    @Option(help: "data_source recorded with each bar (lower-case letters, digits, _ and -).")
+    var source: String = "csv"
+
+    @Option(help: "Field delimiter: ',', ';', '|', 'tab' or '\\t'.")
+    var delimiter: String?
+
+    @Option(name: .customLong("date-format"),
+            help: "iso-date, iso-datetime, mm/dd/yyyy, yyyymmdd, epoch-s, epoch-ms or epoch-ns.")
+    var dateFormat: String?
+
+    @Option(help: "Time zone of naive timestamps (default America/New_York).")
+    var timezone: String?
+
+    @Flag(name: .customLong("dry-run"), help: "Parse, validate and compare with the database; write nothing.")
+    var dryRun = false
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    @Option(name: .customLong("batch-size"), help: "Rows per atomic batch.")
+    var batchSize: Int = 50_000
+
+    @Option(name: .customLong("max-reject-ratio"), help: "Fail the run (exit 1) when more than this share of rows is rejected.")
+    var maxRejectRatio: Double = 0.10
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    func validate() throws {
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+        guard (0...1).contains(maxRejectRatio) else { throw ValidationError("--max-reject-ratio must be between 0 and 1") }
+        guard DataSourceName(source) != nil else {
+            throw ValidationError("--source '\(source)': use 1-32 lower-case letters, digits, '_' or '-'")
+        }
+    }
+
+    func csvOptions() throws -> CSVOptions {
+        var options = CSVOptions()
+        if let symbol {
+            do { options.symbol = try Symbol(canonicalizing: symbol) } catch {
+                throw ValidationError("--symbol: \(error)")
+            }
+        }
+        if let timeframe {
+            guard let tf = Timeframe(parsing: timeframe) else {
+                throw ValidationError("--timeframe '\(timeframe)': expected one of \(Timeframe.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            options.timeframe = tf
+        }
+        if let delimiter {
+            let map: [String: UInt8] = [",": 0x2C, ";": 0x3B, "|": 0x7C, "tab": 0x09, "\\t": 0x09, "\t": 0x09]
+            guard let byte = map[delimiter.lowercased()] else {
+                throw ValidationError("--delimiter '\(delimiter)': use ',', ';', '|' or 'tab'")
+            }
+            options.delimiter = byte
+        }
+        if let dateFormat {
+            guard let f = DateFormat(rawValue: dateFormat.lowercased()) else {
+                throw ValidationError("--date-format '\(dateFormat)': use one of \(DateFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            options.dateFormat = f
+        }
+        options.zone = timezone
+        return options
+    }
+
+    func run() throws {
+        let logger = global.makeLogger()
+        var options = ImportOptions(
+            files: files, csv: try csvOptions(), dataSource: DataSourceName(source)!, dryRun: dryRun,
+            batchSize: batchSize, maxRejectRatio: maxRejectRatio, now: Int64(Date().timeIntervalSince1970))
+        options.trigger = "cli"
+        for file in files where !FileManager.default.isReadableFile(atPath: file) {
+            throw CLIError(message: "\(file): no such file or not readable", exitCode: ExitCode(ExitCodes.usage))
+        }
+        let (connection, _) = try global.connect(logger: logger)
+        let bar: ProgressBar? = (Terminal.standardError.isTTY && format == .text) ? ProgressBar(terminal: .standardError) : nil
+        var onProgress: (@Sendable (ImportProgress) -> Void)?
+        if let bar { onProgress = { bar.update($0) } }
+        let runner = ImportRunner(connection: connection, options: options, logger: logger, progress: onProgress)
+        let summary: ImportSummary
+        do {
+            summary = try runner.run()
+        } catch {
+            throw CLIError(message: "\(error)", exitCode: ExitCode(ExitCodes.failure))
+        }
+        bar?.finish()
+        switch format {
+        case .json: Terminal.standardOutput.write(summary.json() + "\n")
+        case .text: Terminal.standardOutput.write(SummaryTable.render(summary))
+        }
+        if summary.status == .failed {
+            throw ExitCode(summary.failureKind == .input ? ExitCodes.usage : ExitCodes.failure)
+        }
+    }
+}
