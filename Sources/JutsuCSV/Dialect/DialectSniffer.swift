@@ -101,8 +101,11 @@ enum DialectSniffer {
         } else if let named = fromName.timeframe, let source = fromName.timeframeSource {
             (timeframe, timeframeSource) = (named, source)
         } else {
-            let timestamps = dataRecords.compactMap { record -> WrittenTimestamp? in
-                RowDecoder.writtenTimestamp(record.fields, mapping: mapping, format: dateFormat)
+            // Ragged rows still tell the spacing if their date column is there.
+            let needed = max(mapping.date, mapping.time ?? 0) + 1
+            let timestamps = records.dropFirst(hasHeader ? 1 : 0).compactMap { record -> WrittenTimestamp? in
+                guard !record.rejected, record.fields.count >= needed else { return nil }
+                return RowDecoder.writtenTimestamp(record.fields, mapping: mapping, format: dateFormat)
             }
             if let inferred = TimeframeInference.infer(timestamps) {
                 (timeframe, timeframeSource) = (inferred, .data)

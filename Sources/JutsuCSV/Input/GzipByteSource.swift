@@ -1,13 +1,14 @@
 import CZlib
 
-/// Streaming gunzip over a `FileByteSource` with zlib: a 256 KiB compressed-input buffer
+/// Streaming gunzip over another byte source (a `FileByteSource`) with zlib: a 256 KiB compressed-input buffer
 /// reused for the whole file; output goes straight into the caller's buffer.
 ///
 /// Concatenated members (`cat a.gz b.gz`, what `gzip` itself accepts) are read as one stream by
 /// resetting the inflater at each member end. A file that ends inside a member, or bytes that
 /// do not inflate, raise a `CSVError` naming the compressed byte offset.
 public final class GzipByteSource: ByteSource {
-    private let file: FileByteSource
+    private let file: any ByteSource
+    private let path: String
     private let stream: UnsafeMutablePointer<z_stream>
     private let input: UnsafeMutableRawBufferPointer
     private var fileEnded = false
@@ -20,8 +21,14 @@ public final class GzipByteSource: ByteSource {
     /// Compressed bytes inflated so far (read from the file minus what waits in the buffer).
     public var bytesConsumed: Int64 { file.bytesConsumed - Int64(stream.pointee.avail_in) }
 
-    public init(file: FileByteSource) throws(CSVError) {
-        self.file = file
+    public convenience init(file: FileByteSource) throws(CSVError) {
+        try self.init(compressed: file, path: file.path)
+    }
+
+    /// Inflates the bytes of `compressed`; `path` names the file in errors.
+    public init(compressed: any ByteSource, path: String) throws(CSVError) {
+        self.file = compressed
+        self.path = path
         // zlib keeps a back pointer to the z_stream: it must not move, hence the heap.
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
@@ -30,7 +37,7 @@ public final class GzipByteSource: ByteSource {
         guard status == Z_OK else {
             stream.deallocate()
             input.deallocate()
-            throw CSVError(file: file.path, message: "cannot initialise zlib (status \(status))")
+            throw CSVError(file: path, message: "cannot initialise zlib (status \(status))")
         }
     }
 
@@ -86,7 +93,7 @@ public final class GzipByteSource: ByteSource {
     }
 
     private func fail(_ message: String) throws(CSVError) -> Int {
-        let error = CSVError(file: file.path, message: message)
+        let error = CSVError(file: path, message: message)
         failure = error
         throw error
     }
