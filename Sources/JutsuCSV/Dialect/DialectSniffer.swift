@@ -38,6 +38,9 @@ enum DialectSniffer {
             throw fail("the first row has a quote that is never closed", line: first.line)
         }
         let firstText = first.fields.map { Text.lossy($0, limit: 200) }
+        if firstText.count == 1, let message = singleColumnMessage(firstText[0], delimiter: delimiter, given: options.delimiter != nil) {
+            throw fail(message, line: first.line)
+        }
 
         // Header and columns.
         var hasHeader: Bool
@@ -48,8 +51,7 @@ enum DialectSniffer {
             case .success(let result): mapped = result
             case .failure(let failure):
                 throw fail(
-                    mappingMessage(failure, header: firstText, delimiter: delimiter, given: options.delimiter != nil),
-                    line: first.line)
+                    mappingMessage(failure, header: firstText), line: first.line)
             }
         } else if let positional = PositionalColumns.mapping(first.fields, validate: options.hasHeader == nil) {
             hasHeader = false
@@ -145,6 +147,16 @@ enum DialectSniffer {
         return Result(dialect: dialect, zone: zone)
     }
 
+    /// A one-field first line that holds another candidate delimiter: the delimiter is wrong.
+    private static func singleColumnMessage(_ line: String, delimiter: UInt8, given: Bool) -> String? {
+        guard let other = DelimiterDetector.candidates.first(where: { $0 != delimiter && line.utf8.contains($0) }) else {
+            return nil
+        }
+        return "the first line is a single column with the \(given ? "given" : "detected") delimiter "
+            + "\(Text.delimiterName(delimiter)) ('\(line)'); the file seems to use \(Text.delimiterName(other)): "
+            + "wrong delimiter? (--delimiter)"
+    }
+
     /// NUL bytes, UTF-16, or many control characters: not a text CSV file.
     private static func refuseBinary(_ sample: [UInt8], fail: (String, Int64?) -> CSVError) throws(CSVError) {
         if sample.count >= 2, (sample[0] == 0xFF && sample[1] == 0xFE) || (sample[0] == 0xFE && sample[1] == 0xFF) {
@@ -161,17 +173,8 @@ enum DialectSniffer {
         }
     }
 
-    private static func mappingMessage(
-        _ failure: HeaderMapper.MappingFailure, header: [String], delimiter: UInt8, given: Bool
-    ) -> String {
+    private static func mappingMessage(_ failure: HeaderMapper.MappingFailure, header: [String]) -> String {
         let shown = header.map { "'\($0)'" }.joined(separator: ", ")
-        let delimiterName = Text.delimiterName(delimiter)
-        if header.count == 1 {
-            let alternatives = DelimiterDetector.candidates.filter { $0 != delimiter && header[0].utf8.contains($0) }
-            var message = "the header has a single column \(shown) with the \(given ? "given" : "detected") delimiter \(delimiterName)"
-            if let other = alternatives.first { message += "; the file seems to use \(Text.delimiterName(other))" }
-            return message + ": wrong delimiter? (--delimiter)"
-        }
         switch failure {
         case .noDateColumn:
             return "no date column (looked for \(HeaderMapper.dateSpellings)); the header is \(shown)"
