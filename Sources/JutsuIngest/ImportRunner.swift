@@ -47,8 +47,8 @@ public final class ImportRunner {
         let sizes = options.files.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int64) ?? 0 }
         let totalBytes = sizes.reduce(0, +)
 
-        let parse = Thread { [options] in
-            Self.parseFiles(options, into: queue)
+        let parse = Thread { [options, runID] in
+            Self.parseFiles(options, runID: runID, into: queue)
             queue.close()
             parseDone.signal()
         }
@@ -113,7 +113,7 @@ public final class ImportRunner {
     }
 
     /// The parse thread: every file in turn, batch by batch. Never touches the database.
-    static func parseFiles(_ options: ImportOptions, into queue: BoundedQueue<Message>) {
+    static func parseFiles(_ options: ImportOptions, runID: Int64, into queue: BoundedQueue<Message>) {
         var assembler = BatchAssembler(validator: BarValidator(now: options.now), dataSource: options.dataSource)
         for (index, path) in options.files.enumerated() {
             assembler.startFile()
@@ -128,8 +128,10 @@ public final class ImportRunner {
             let origin = path
             do {
                 while let parsed = try reader.nextBatch(maxRows: options.batchSize) {
-                    let batch = assembler.assemble(parsed, origin: origin, fileSymbol: reader.dialect.symbol,
+                    var batch = assembler.assemble(parsed, origin: origin, fileSymbol: reader.dialect.symbol,
                                                    fileTimeframe: reader.dialect.timeframe)
+                    // Encoding here, off the loader thread, keeps the server fed.
+                    if !options.dryRun { batch.encodeRows(runID: runID) }
                     guard queue.push(.batch(file: index, batch, volumeRounded: Int64(parsed.roundedVolumes),
                                             bytesConsumed: reader.bytesConsumed, rowsRead: reader.rowsRead)) else { return }
                 }

@@ -1,30 +1,25 @@
 import JutsuCore
 
 extension BatchLoader {
-    static let barColumns = "symbol, timeframe, ts, open, high, low, close, volume, data_source, run_id"
-
-    /// Appends one bar as a binary COPY tuple of `barColumns`.
-    func encode(_ bar: Bar, source: [UInt8], into out: inout [UInt8]) {
-        BinaryCopy.appendInt16(10, to: &out)
-        BinaryCopy.appendTextField(bar.symbol.value.utf8, to: &out)
-        BinaryCopy.appendTextField(bar.timeframe.rawValue.utf8, to: &out)
-        BinaryCopy.appendTimestampField(unixSeconds: bar.ts, to: &out)
-        BinaryCopy.appendNumericField(bar.open, to: &out)
-        BinaryCopy.appendNumericField(bar.high, to: &out)
-        BinaryCopy.appendNumericField(bar.low, to: &out)
-        BinaryCopy.appendNumericField(bar.close, to: &out)
-        BinaryCopy.appendInt64Field(bar.volume, to: &out)
-        BinaryCopy.appendTextField(source, to: &out)
-        BinaryCopy.appendInt64Field(runID, to: &out)
-    }
-
     func copyBars(into table: String, _ batch: LoadBatch, _ indices: [Int]) throws {
-        let source = Array(batch.dataSource.value.utf8)
-        try connection.copyIn("COPY \(table) (\(Self.barColumns)) FROM STDIN (FORMAT binary)", context: "COPY \(table)") { writer in
+        let columns = MarketDataCopy.columns
+        try connection.copyIn("COPY \(table) (\(columns)) FROM STDIN (FORMAT binary)", context: "COPY \(table)") { writer in
             writer.buffer.append(contentsOf: BinaryCopy.header)
-            for i in indices {
-                encode(batch.bars[i], source: source, into: &writer.buffer)
-                try writer.rowEnded()
+            if batch.encodedRunID == runID {
+                if indices.count == batch.bars.count {
+                    try writer.send(batch.encoded)
+                } else {
+                    for i in indices {
+                        writer.buffer.append(contentsOf: batch.encodedRow(i))
+                        try writer.rowEnded()
+                    }
+                }
+            } else {
+                let source = Array(batch.dataSource.value.utf8)
+                for i in indices {
+                    MarketDataCopy.encode(batch.bars[i], source: source, runID: runID, into: &writer.buffer)
+                    try writer.rowEnded()
+                }
             }
             writer.buffer.append(contentsOf: BinaryCopy.trailer)
         }

@@ -28,6 +28,34 @@ public struct LoadBatch: Sendable {
 
     /// Rows read that this batch accounts for.
     public var rowsRead: Int { bars.count + rejects.count }
+
+    /// The bars as binary COPY tuples for `market_data`, encoded ahead of time by the parse
+    /// thread so the loader thread only streams bytes to the server. `rowOffsets[i]` is where
+    /// bar i starts.
+    public private(set) var encoded: [UInt8] = []
+    public private(set) var rowOffsets: [Int32] = []
+    public private(set) var encodedRunID: Int64?
+
+    /// Encodes every bar for a load by run `runID` (call on the producing thread).
+    public mutating func encodeRows(runID: Int64) {
+        encoded.removeAll(keepingCapacity: true)
+        encoded.reserveCapacity(bars.count * 110)
+        rowOffsets.removeAll(keepingCapacity: true)
+        rowOffsets.reserveCapacity(bars.count)
+        let source = Array(dataSource.value.utf8)
+        for bar in bars {
+            rowOffsets.append(Int32(encoded.count))
+            MarketDataCopy.encode(bar, source: source, runID: runID, into: &encoded)
+        }
+        encodedRunID = runID
+    }
+
+    /// The encoded tuple of bar `i`.
+    func encodedRow(_ i: Int) -> ArraySlice<UInt8> {
+        let start = Int(rowOffsets[i])
+        let end = i + 1 < rowOffsets.count ? Int(rowOffsets[i + 1]) : encoded.count
+        return encoded[start..<end]
+    }
 }
 
 /// A row that was read and is not stored, as written to `rejected_bars`.

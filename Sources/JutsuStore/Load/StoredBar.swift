@@ -22,59 +22,61 @@ struct StoredBar {
 }
 
 extension PGConnection {
-    /// Reads the stored bars of each series within its range, ordered by series and time.
+    /// Reads the stored bars of each series within its range (binary COPY: no numeric or
+    /// timestamp formatting on the server, no text parsing here).
     func storedBars(in ranges: [SeriesKey: ClosedRange<Int64>]) throws -> [SeriesKey: [StoredBar]] {
         guard !ranges.isEmpty else { return [:] }
         var values: [String] = []
         values.reserveCapacity(ranges.count)
-        var bySymbol: [String: [SeriesKey]] = [:]
+        var keys: [String: SeriesKey] = [:]
         for (key, range) in ranges {
             values.append("(\(CopyText.literal(key.symbol.value)), \(CopyText.literal(key.timeframe.rawValue)), "
                           + "to_timestamp(\(range.lowerBound)), to_timestamp(\(range.upperBound)))")
-            bySymbol[key.symbol.value, default: []].append(key)
+            keys[key.symbol.value + "/" + key.timeframe.rawValue] = key
         }
+        // No ORDER BY: rows are matched by key, and sorting would cost the server more than the read.
         let sql = """
-            COPY (SELECT m.symbol, m.timeframe, extract(epoch FROM m.ts)::bigint, m.open, m.high, m.low, m.close,
-                         m.volume, m.data_source, m.run_id
+            COPY (SELECT m.symbol || '/' || m.timeframe, m.ts, m.open, m.high, m.low, m.close, m.volume, m.data_source, m.run_id
                   FROM (VALUES \(values.joined(separator: ", "))) AS r(symbol, timeframe, lo, hi)
-                  JOIN market_data m ON m.symbol = r.symbol AND m.timeframe = r.timeframe AND m.ts BETWEEN r.lo AND r.hi
-                  ORDER BY m.symbol, m.timeframe, m.ts) TO STDOUT
+                  JOIN market_data m ON m.symbol = r.symbol AND m.timeframe = r.timeframe AND m.ts BETWEEN r.lo AND r.hi)
+            TO STDOUT (FORMAT binary)
             """
         var out: [SeriesKey: [StoredBar]] = [:]
-        var fields: [UnsafeRawBufferPointer] = []
-        fields.reserveCapacity(10)
-        var currentKey: SeriesKey?
-        var currentRaw: (symbol: [UInt8], timeframe: [UInt8]) = ([], [])
-        var current: [StoredBar] = []
-        func flush() {
-            if let key = currentKey { out[key, default: []].append(contentsOf: current) }
-            current.removeAll(keepingCapacity: true)
-        }
-        try copyOut(sql, context: "read stored bars") { row in
-            CopyText.fields(of: row, into: &fields)
-            guard fields.count == 10 else {
-                throw StoreError(code: .protocolViolation, message: "stored bar row has \(fields.count) fields")
-            }
-            if currentKey == nil || !fields[0].elementsEqual(currentRaw.symbol) || !fields[1].elementsEqual(currentRaw.timeframe) {
-                flush()
-                currentRaw = (Array(fields[0]), Array(fields[1]))
-                let symbol = String(decoding: fields[0], as: UTF8.self)
-                let timeframe = String(decoding: fields[1], as: UTF8.self)
-                currentKey = bySymbol[symbol]?.first { $0.timeframe.rawValue == timeframe }
-            }
-            func price(_ i: Int) throws -> Price {
-                guard case .success(let p) = Price.parse(fields[i]) else {
-                    throw StoreError(code: .protocolViolation, message: "unreadable stored price")
+        var lastName: [UInt8] = []
+        var lastKey: SeriesKey?
+        var lastSource: (bytes: [UInt8], text: String) = ([], "")
+        var sawHeader = false
+        try copyOut(sql, context: "read stored bars") { message in
+            var r = BinaryCopyReader(message)
+            if !sawHeader {
+                // The first message starts with the 19-byte file header.
+                guard message.count >= 19, message.starts(with: BinaryCopy.header.prefix(11)) else {
+                    throw StoreError(code: .protocolViolation, message: "missing binary COPY header")
                 }
-                return p
+                sawHeader = true
+                r.offset = 19
+                if r.remaining == 0 { return }
             }
-            func int(_ i: Int) -> Int64? { Int64(String(decoding: fields[i], as: UTF8.self)) }
-            current.append(StoredBar(
-                ts: int(2) ?? 0, open: try price(3), high: try price(4), low: try price(5), close: try price(6),
-                volume: int(7) ?? 0, dataSource: String(decoding: fields[8], as: UTF8.self),
-                runID: fields[9].elementsEqual([0x5C, UInt8(ascii: "N")]) ? nil : int(9)))
+            let fieldCount = try r.int16()
+            if fieldCount == -1 { return }   // trailer
+            guard fieldCount == 9, let name = try r.field() else {
+                throw StoreError(code: .protocolViolation, message: "stored bar row has \(fieldCount) fields")
+            }
+            if lastKey == nil || !name.elementsEqual(lastName) {
+                lastName = Array(name)
+                lastKey = keys[String(decoding: name, as: UTF8.self)]
+            }
+            guard let key = lastKey, let ts = try r.timestampField(), let open = try r.priceField(),
+                  let high = try r.priceField(), let low = try r.priceField(), let close = try r.priceField(),
+                  let volume = try r.int64Field(), let source = try r.field()
+            else { throw StoreError(code: .protocolViolation, message: "unexpected NULL in a stored bar") }
+            if !source.elementsEqual(lastSource.bytes) {
+                lastSource = (Array(source), String(decoding: source, as: UTF8.self))
+            }
+            out[key, default: []].append(StoredBar(
+                ts: ts, open: open, high: high, low: low, close: close, volume: volume,
+                dataSource: lastSource.text, runID: try r.int64Field()))
         }
-        flush()
         return out
     }
 }
