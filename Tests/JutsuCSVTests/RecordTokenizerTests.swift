@@ -17,7 +17,7 @@ func tokenize(
     _ text: [UInt8], delimiter: UInt8 = 0x2C, chunk: Int = .max, bufferBytes: Int = 256 * 1024,
     maxRecordBytes: Int = 1 << 20
 ) throws -> [TokenizedRecord] {
-    let tokenizer = RecordTokenizer(
+    var tokenizer = RecordTokenizer(
         source: MemoryByteSource(text, chunk: chunk), delimiter: delimiter, bufferBytes: bufferBytes,
         maxRecordBytes: maxRecordBytes)
     var out: [TokenizedRecord] = []

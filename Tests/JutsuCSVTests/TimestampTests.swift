@@ -108,7 +108,7 @@ func days(_ y: Int, _ m: Int, _ d: Int) -> Int64 { CivilDate(year: y, month: m, 
     let ny = ZoneRules.named("America/New_York")!
 
     @Test func dailyKeysAreSessionDates() {
-        let keyer = TimestampKeyer(timeframe: .d1, zone: ny)
+        var keyer = TimestampKeyer(timeframe: .d1, zone: ny)
         // Offset given: the local date as written, not the UTC date (2023-04-13T15:00Z).
         #expect(iso(keyer.key(written("2023-04-14 00:00:00+09:00", .isoDateTime)!)) == "2023-04-14T00:00:00Z")
         // Yahoo's session-open stamp in UTC.
@@ -121,20 +121,20 @@ func days(_ y: Int, _ m: Int, _ d: Int) -> Int64 { CivilDate(year: y, month: m, 
     }
 
     @Test func weeklyAndMonthlyUseSessionKey() {
-        let w = TimestampKeyer(timeframe: .w1, zone: ny)
+        var w = TimestampKeyer(timeframe: .w1, zone: ny)
         #expect(iso(w.key(.date(days: days(2024, 3, 6)))) == "2024-03-04T00:00:00Z")  // Monday
-        let m = TimestampKeyer(timeframe: .mo1, zone: ny)
+        var m = TimestampKeyer(timeframe: .mo1, zone: ny)
         #expect(iso(m.key(.date(days: days(2024, 3, 6)))) == "2024-03-01T00:00:00Z")
     }
 
     @Test func intradayKeysAreUTCInstants() {
-        let keyer = TimestampKeyer(timeframe: .m15, zone: ny)
+        var keyer = TimestampKeyer(timeframe: .m15, zone: ny)
         #expect(iso(keyer.key(written("2026-05-26 04:00:00-04:00", .isoDateTime)!)) == "2026-05-26T08:00:00Z")
         // Naive New York times, either side of the 2024-03-10 spring-forward.
         #expect(iso(keyer.key(written("2024-03-08 09:30", .isoDateTime)!)) == "2024-03-08T14:30:00Z")
         #expect(iso(keyer.key(written("2024-03-11 09:30", .isoDateTime)!)) == "2024-03-11T13:30:00Z")
         #expect(keyer.key(.instant(1_709_303_400)) == 1_709_303_400)
-        let tokyo = TimestampKeyer(timeframe: .h1, zone: ZoneResolver.rule(named: "Asia/Tokyo")!)
+        var tokyo = TimestampKeyer(timeframe: .h1, zone: ZoneResolver.rule(named: "Asia/Tokyo")!)
         #expect(iso(tokyo.key(written("2024-03-01 09:00", .isoDateTime)!)) == "2024-03-01T00:00:00Z")
     }
 }

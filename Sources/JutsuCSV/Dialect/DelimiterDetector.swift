@@ -39,7 +39,7 @@ struct SampleRecords {
     }
 
     static func read(_ sample: [UInt8], isWholeInput: Bool, delimiter: UInt8, limit: Int) -> [Record] {
-        let tokenizer = RecordTokenizer(
+        var tokenizer = RecordTokenizer(
             source: MemoryByteSource(sample), delimiter: delimiter, bufferBytes: max(sample.count, 64))
         var out: [Record] = []
         while out.count < limit + 1 {

@@ -19,14 +19,11 @@ public final class BarFileReader {
     public let fileSize: Int64
     /// Bytes of the file consumed so far (compressed bytes for gzip): progress is
     /// `bytesConsumed / fileSize`.
-    public var bytesConsumed: Int64 { tokenizer.bytesConsumed }
+    public var bytesConsumed: Int64 { core.tokenizer.bytesConsumed }
     /// Data records read so far (bars plus rejects).
-    public private(set) var rowsRead: Int64 = 0
+    public var rowsRead: Int64 { core.rowsRead }
 
-    private let tokenizer: RecordTokenizer
-    private var decoder: RowDecoder
-    private var headerPending: Bool
-    private var finished = false
+    private var core: ReaderCore
 
     /// Opens `path` and sniffs its dialect. Throws for file-level problems (unreadable, empty,
     /// binary, no date column, symbol or timeframe not inferable, corrupt gzip in the sample).
@@ -42,27 +39,48 @@ public final class BarFileReader {
     ) throws(CSVError) {
         self.path = path
         self.fileSize = source.fileSize
-        tokenizer = RecordTokenizer(source: source, bufferBytes: bufferBytes)
+        var tokenizer = RecordTokenizer(source: source, bufferBytes: bufferBytes)
         let prefetched = try tokenizer.prefetch(DialectSniffer.sampleBytes)
         let sniffed = try DialectSniffer.sniff(
             sample: Array(prefetched.sample), isWholeInput: prefetched.isWholeInput, path: path, options: options,
             compressed: compressed)
         dialect = sniffed.dialect
         tokenizer.delimiter = dialect.delimiter
-        headerPending = dialect.hasHeader
-        decoder = RowDecoder(
+        let decoder = RowDecoder(
             mapping: dialect.columns, format: dialect.dateFormat,
             keyer: TimestampKeyer(timeframe: dialect.timeframe, zone: sniffed.zone), fixedSymbol: dialect.symbol)
+        core = ReaderCore(tokenizer: tokenizer, decoder: decoder, headerPending: dialect.hasHeader)
     }
 
     /// The next up to `maxRows` data records as bars and rejects; `nil` at the end of the file.
     /// Throws only for file-level failures while reading (I/O error, corrupt or truncated gzip).
     public func nextBatch(maxRows: Int) throws(CSVError) -> ParsedBatch? {
+        try core.nextBatch(maxRows: maxRows)
+    }
+}
+
+/// The reader's per-row state as one struct, so a whole batch runs inside one mutating call
+/// (no run-time exclusivity check per row, as there would be on a class's properties).
+private struct ReaderCore: ~Copyable {
+    var tokenizer: RecordTokenizer
+    var decoder: RowDecoder
+    var headerPending: Bool
+    var finished = false
+    var rowsRead: Int64 = 0
+
+    init(tokenizer: consuming RecordTokenizer, decoder: RowDecoder, headerPending: Bool) {
+        self.tokenizer = tokenizer
+        self.decoder = decoder
+        self.headerPending = headerPending
+    }
+
+    mutating func nextBatch(maxRows: Int) throws(CSVError) -> ParsedBatch? {
         guard !finished else { return nil }
         let limit = max(1, maxRows)
         var batch = ParsedBatch()
         batch.bars.reserveCapacity(min(limit, 1 << 16))
-        while batch.rowCount < limit {
+        var rows = 0
+        while rows < limit {
             let outcome = try tokenizer.next()
             if outcome == .end {
                 finished = true
@@ -72,22 +90,24 @@ public final class BarFileReader {
                 headerPending = false
                 continue
             }
-            rowsRead += 1
-            if batch.firstLine == 0 { batch.firstLine = tokenizer.recordLine }
-            batch.lastLine = tokenizer.recordLine
+            rows += 1
+            let line = tokenizer.recordLine
+            if batch.firstLine == 0 { batch.firstLine = line }
+            batch.lastLine = line
             switch outcome {
             case .record:
                 decoder.decode(tokenizer, into: &batch)
             case .rejected(let reason, let message):
                 batch.rejects.append(
                     RejectedRow(
-                        line: tokenizer.recordLine, rawText: Text.lossy(tokenizer.rawRecord, limit: 1000),
-                        reason: reason, message: message))
+                        line: line, rawText: Text.lossy(tokenizer.rawRecord, limit: 1000), reason: reason,
+                        message: message))
             case .end:
                 break
             }
         }
-        if batch.rowCount == 0, finished { return nil }
+        rowsRead += Int64(rows)
+        if rows == 0, finished { return nil }
         return batch
     }
 }

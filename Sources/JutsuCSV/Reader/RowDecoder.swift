@@ -13,7 +13,7 @@ import Darwin
 struct RowDecoder {
     let mapping: ColumnMapping
     let format: DateFormat
-    let keyer: TimestampKeyer
+    var keyer: TimestampKeyer
     let fixedSymbol: Symbol?
 
     /// The last symbol read from a symbol column, by its bytes: files list one symbol for many
@@ -35,7 +35,7 @@ struct RowDecoder {
     }
 
     /// Appends the record's bar (and actions) or its rejection to `batch`.
-    mutating func decode(_ t: RecordTokenizer, into batch: inout ParsedBatch) {
+    mutating func decode(_ t: borrowing RecordTokenizer, into batch: inout ParsedBatch) {
         if let failure = decodeRow(t, into: &batch) {
             batch.rejects.append(
                 RejectedRow(
@@ -44,7 +44,7 @@ struct RowDecoder {
         }
     }
 
-    private mutating func decodeRow(_ t: RecordTokenizer, into batch: inout ParsedBatch) -> Failure? {
+    private mutating func decodeRow(_ t: borrowing RecordTokenizer, into batch: inout ParsedBatch) -> Failure? {
         guard t.fieldCount == mapping.fieldCount else {
             return Failure(reason: .raggedRow, message: "expected \(mapping.fieldCount) fields, found \(t.fieldCount)")
         }
@@ -175,7 +175,7 @@ struct RowDecoder {
         }
     }
 
-    private func numberFailure(_ failure: NumberParseFailure, _ t: RecordTokenizer, _ index: Int) -> Failure {
+    private func numberFailure(_ failure: NumberParseFailure, _ t: borrowing RecordTokenizer, _ index: Int) -> Failure {
         let name = mapping.name(index)
         if failure == .empty { return Failure(reason: .missingField, message: "field '\(name)' is empty") }
         return Failure(

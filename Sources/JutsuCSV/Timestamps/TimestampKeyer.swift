@@ -12,16 +12,27 @@ import JutsuCore
 /// Intraday bars are keyed by their start instant in UTC:
 /// - with an offset: converted with it; naive: interpreted in the zone; epoch: as is;
 /// - a date alone: midnight local time.
-struct TimestampKeyer: Sendable {
+struct TimestampKeyer {
     let timeframe: Timeframe
     let zone: any ZoneRule
 
+    /// Offsets per local day (for naive times) and per UTC day (for epochs), remembered for the
+    /// last day seen when the offset is the same all day: zone rules compute DST dates per call,
+    /// and consecutive rows share a day. Days with a transition ask the rule every time.
+    private var localDayCache = DayOffsetCache()
+    private var utcDayCache = DayOffsetCache()
+
+    init(timeframe: Timeframe, zone: any ZoneRule) {
+        self.timeframe = timeframe
+        self.zone = zone
+    }
+
     @inline(__always)
-    func key(_ written: WrittenTimestamp) -> Int64 {
+    mutating func key(_ written: WrittenTimestamp) -> Int64 {
         if timeframe.isIntraday {
             switch written {
-            case .date(let days): return zone.utc(fromLocal: days &* UnixTime.secondsPerDay)
-            case .local(let days, let second): return zone.utc(fromLocal: days &* UnixTime.secondsPerDay &+ Int64(second))
+            case .date(let days): return utc(fromLocal: days &* UnixTime.secondsPerDay)
+            case .local(let days, let second): return utc(fromLocal: days &* UnixTime.secondsPerDay &+ Int64(second))
             case .zoned(let days, let second, let offset):
                 return days &* UnixTime.secondsPerDay &+ Int64(second) &- Int64(offset)
             case .instant(let t): return t
@@ -35,10 +46,48 @@ struct TimestampKeyer: Sendable {
     /// The exchange-local calendar date of the bar (the ex-date of a corporate action on the
     /// same row), as days since the epoch.
     @inline(__always)
-    func sessionDays(_ written: WrittenTimestamp) -> Int64 {
+    mutating func sessionDays(_ written: WrittenTimestamp) -> Int64 {
         switch written {
         case .date(let days), .local(let days, _), .zoned(let days, _, _): return days
-        case .instant(let t): return UnixTime.floorDays(zone.local(fromUTC: t))
+        case .instant(let t):
+            let day = UnixTime.floorDays(t)
+            let offset = utcDayCache.offset(day: day) ?? fillUTC(day: day, t)
+            return UnixTime.floorDays(t &+ Int64(offset))
         }
+    }
+
+    @inline(__always)
+    private mutating func utc(fromLocal local: Int64) -> Int64 {
+        let day = UnixTime.floorDays(local)
+        let offset = localDayCache.offset(day: day) ?? fillLocal(day: day, local)
+        return local &- Int64(offset)
+    }
+
+    private mutating func fillLocal(day: Int64, _ local: Int64) -> Int32 {
+        let start = zone.offsetSeconds(forLocal: day &* UnixTime.secondsPerDay)
+        let end = zone.offsetSeconds(forLocal: day &* UnixTime.secondsPerDay &+ UnixTime.secondsPerDay &- 1)
+        localDayCache.remember(day: day, offset: start == end ? start : nil)
+        return start == end ? start : zone.offsetSeconds(forLocal: local)
+    }
+
+    private mutating func fillUTC(day: Int64, _ t: Int64) -> Int32 {
+        let start = zone.offsetSeconds(atUTC: day &* UnixTime.secondsPerDay)
+        let end = zone.offsetSeconds(atUTC: day &* UnixTime.secondsPerDay &+ UnixTime.secondsPerDay &- 1)
+        utcDayCache.remember(day: day, offset: start == end ? start : nil)
+        return start == end ? start : zone.offsetSeconds(atUTC: t)
+    }
+}
+
+/// The UTC offset of one day, if it is the same all day.
+struct DayOffsetCache {
+    private var day = Int64.min
+    private var uniformOffset: Int32?
+
+    @inline(__always)
+    func offset(day: Int64) -> Int32? { day == self.day ? uniformOffset : nil }
+
+    mutating func remember(day: Int64, offset: Int32?) {
+        self.day = day
+        uniformOffset = offset
     }
 }

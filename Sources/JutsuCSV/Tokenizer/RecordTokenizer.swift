@@ -14,7 +14,11 @@ import JutsuCore
 ///   a `.rejected` record (its first physical line), and reading resumes on the next line.
 ///
 /// Fields are views into the internal buffer, valid until the next call to `next()`.
-final class RecordTokenizer {
+///
+/// A noncopyable struct that owns its buffers: its users hold it in one place and call it
+/// through `inout`, so field accesses in the per-row loop need no run-time exclusivity checks
+/// (which a class's stored properties would).
+struct RecordTokenizer: ~Copyable {
     /// What `next()` found.
     enum Outcome: Equatable {
         /// A record: read `fieldCount`, `field(_:)`, `rawRecord`, `recordLine`.
@@ -33,7 +37,13 @@ final class RecordTokenizer {
     static let maxStoredFields = 4096
 
     /// The field separator; may be changed between records (the sniffer sets it).
-    var delimiter: UInt8
+    var delimiter: UInt8 {
+        didSet { fillStopTable() }
+    }
+
+    /// 1 for the bytes that end an unquoted field (delimiter, CR, LF), 0 otherwise: one load
+    /// per byte in the hot loop instead of three compares.
+    private let stops: UnsafeMutablePointer<UInt8> = .allocate(capacity: 256)
 
     private let source: any ByteSource
     private let maxRecordBytes: Int
@@ -77,6 +87,14 @@ final class RecordTokenizer {
         self.bounds = .allocate(capacity: 2 * 64)
         self.boundsCapacity = 64
         self.rawCopy = .allocate(byteCount: rawCopyCapacity, alignment: 16)
+        fillStopTable()
+    }
+
+    private mutating func fillStopTable() {
+        stops.initialize(repeating: 0, count: 256)
+        stops[Int(Self.lf)] = 1
+        stops[Int(Self.cr)] = 1
+        stops[Int(delimiter)] = 1
     }
 
     private var boundsCapacity: Int
@@ -85,6 +103,7 @@ final class RecordTokenizer {
         buffer.deallocate()
         bounds.deallocate()
         rawCopy.deallocate()
+        stops.deallocate()
     }
 
     // MARK: Reading ahead (for the sniffer)
@@ -92,7 +111,7 @@ final class RecordTokenizer {
     /// Reads until at least `bytes` bytes are buffered ahead of the next record, or the input
     /// ends; returns a view of everything buffered (BOM removed) and whether that is all of it.
     /// Valid until the next call to `next()`.
-    func prefetch(_ bytes: Int) throws(CSVError) -> (sample: UnsafeRawBufferPointer, isWholeInput: Bool) {
+    mutating func prefetch(_ bytes: Int) throws(CSVError) -> (sample: UnsafeRawBufferPointer, isWholeInput: Bool) {
         while end - start < bytes, !sourceEnded {
             if end == capacity {
                 if start > 0 { compact() } else if capacity < maxRecordBytes { grow() } else { break }
@@ -106,7 +125,7 @@ final class RecordTokenizer {
     // MARK: Records
 
     /// Advances to the next record.
-    func next() throws(CSVError) -> Outcome {
+    mutating func next() throws(CSVError) -> Outcome {
         while true {
             if atStreamStart {
                 if end - start < 3, !sourceEnded {
@@ -190,15 +209,21 @@ final class RecordTokenizer {
 
     /// Scans one record starting at `start` over the buffered bytes. Restartable: an
     /// incomplete record is scanned again from its start once more bytes are in.
-    private func scan() -> Scan {
-        let b = UnsafeMutablePointer<UInt8>(buffer.assumingMemoryBound(to: UInt8.self))
+    /// Works on local copies of the state (class properties would be checked for exclusive
+    /// access at run time on every use).
+    private mutating func scan() -> Scan {
+        let b = buffer.assumingMemoryBound(to: UInt8.self)
         let e = end
         let delim = delimiter
         let eof = sourceEnded
+        let stops = self.stops
+        var fieldBounds = bounds
+        var fieldCapacity = boundsCapacity
         var p = start
         var newlines = 0
-        fieldCount = 0
+        var n = 0
         if !fixups.isEmpty { fixups.removeAll(keepingCapacity: true) }
+        defer { fieldCount = n }
 
         while true {
             let fieldStart = p
@@ -228,29 +253,34 @@ final class RecordTokenizer {
                 }
                 // q is the closing quote.
                 p = q + 1
-                if p < e, b[p] != delim, b[p] != Self.lf, b[p] != Self.cr {
+                if p < e, stops[Int(b[p])] == 0 {
                     // Text after the closing quote: keep it, up to the next separator.
                     needsFixup = true
-                    while p < e, b[p] != delim, b[p] != Self.lf, b[p] != Self.cr { p += 1 }
+                    while p < e, stops[Int(b[p])] == 0 { p += 1 }
                     if p >= e, !eof { return .incomplete(inQuote: false) }
                 }
                 if needsFixup {
                     fieldEnd = p
-                    fixups.append(fieldCount)
+                    fixups.append(n)
                 } else {
                     contentStart = fieldStart + 1
                     fieldEnd = q
                 }
             } else {
-                while p < e {
-                    let c = b[p]
-                    if c == delim || c == Self.lf || c == Self.cr { break }
-                    p += 1
-                }
+                while p < e, stops[Int(b[p])] == 0 { p += 1 }
                 if p >= e, !eof { return .incomplete(inQuote: false) }
                 fieldEnd = p
             }
-            storeField(contentStart, fieldEnd)
+            if n < Self.maxStoredFields {
+                if n == fieldCapacity {
+                    growBounds()
+                    fieldBounds = bounds
+                    fieldCapacity = boundsCapacity
+                }
+                fieldBounds[2 &* n] = contentStart
+                fieldBounds[2 &* n &+ 1] = fieldEnd
+            }
+            n += 1
 
             if p >= e {
                 return .complete(contentEnd: e, next: e, newlines: newlines, endedWithBareCR: false)
@@ -273,17 +303,7 @@ final class RecordTokenizer {
         }
     }
 
-    @inline(__always)
-    private func storeField(_ s: Int, _ e: Int) {
-        let index = fieldCount
-        fieldCount += 1
-        guard index < Self.maxStoredFields else { return }
-        if index == boundsCapacity { growBounds() }
-        bounds[2 &* index] = s
-        bounds[2 &* index &+ 1] = e
-    }
-
-    private func growBounds() {
+    private mutating func growBounds() {
         let newCapacity = min(boundsCapacity * 2, Self.maxStoredFields)
         let grown = UnsafeMutablePointer<Int>.allocate(capacity: 2 * newCapacity)
         grown.update(from: bounds, count: 2 * boundsCapacity)
@@ -304,7 +324,7 @@ final class RecordTokenizer {
 
     /// Unquotes the marked fields in place (the result is never longer than the raw bytes),
     /// after saving the raw record for error messages.
-    private func applyFixups() {
+    private mutating func applyFixups() {
         saveRaw(from: recordStart, count: recordEnd - recordStart)
         let b = buffer.assumingMemoryBound(to: UInt8.self)
         for index in fixups where index < Self.maxStoredFields {
@@ -336,7 +356,7 @@ final class RecordTokenizer {
         }
     }
 
-    private func saveRaw(from offset: Int, count: Int) {
+    private mutating func saveRaw(from offset: Int, count: Int) {
         if count > rawCopyCapacity {
             rawCopy.deallocate()
             rawCopyCapacity = count
@@ -351,7 +371,7 @@ final class RecordTokenizer {
 
     /// Rejects the first physical line of the record at `start` and resumes after it; if that
     /// line is longer than the buffer, the rest of it is read and dropped.
-    private func rejectFirstLine(reason: RejectReason, message: String) throws(CSVError) -> Outcome {
+    private mutating func rejectFirstLine(reason: RejectReason, message: String) throws(CSVError) -> Outcome {
         recordLine = line
         recordStart = start
         rawIsCopied = false
@@ -383,7 +403,7 @@ final class RecordTokenizer {
         return .rejected(reason, message)
     }
 
-    private func skipRestOfLine() throws(CSVError) {
+    private mutating func skipRestOfLine() throws(CSVError) {
         while true {
             if start == end {
                 if sourceEnded { return }
@@ -404,7 +424,7 @@ final class RecordTokenizer {
 
     // MARK: Buffer
 
-    private func skipByteOrderMark() {
+    private mutating func skipByteOrderMark() {
         guard atStreamStart else { return }
         if end - start >= 3 {
             atStreamStart = false
@@ -420,20 +440,20 @@ final class RecordTokenizer {
     }
 
     /// Moves the unfinished record to the front, grows the buffer if it is full, then reads.
-    private func makeRoomAndRead() throws(CSVError) {
+    private mutating func makeRoomAndRead() throws(CSVError) {
         if start > 0 { compact() }
         if end == capacity { grow() }
         try readMore()
     }
 
-    private func compact() {
+    private mutating func compact() {
         let count = end - start
         if count > 0 { buffer.copyMemory(from: buffer + start, byteCount: count) }
         start = 0
         end = count
     }
 
-    private func grow() {
+    private mutating func grow() {
         let newCapacity = min(capacity * 2, maxRecordBytes)
         guard newCapacity > capacity else { return }
         let grown = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 16)
@@ -444,7 +464,7 @@ final class RecordTokenizer {
     }
 
     /// One read into the free tail of the buffer; marks the end of input on 0 bytes.
-    private func readMore() throws(CSVError) {
+    private mutating func readMore() throws(CSVError) {
         if end == capacity {
             if start > 0 { compact() } else { grow() }
         }
