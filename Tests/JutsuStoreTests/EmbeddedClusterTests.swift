@@ -106,7 +106,7 @@ struct EmbeddedClusterLayoutTests {
 }
 
 /// Real clusters: initdb, pg_ctl and psql from the installed PostgreSQL (scripts/install-deps).
-@Suite("Embedded cluster", .serialized)
+@Suite("Embedded cluster")
 struct EmbeddedClusterTests {
     /// A short, fresh project directory under /tmp (socket paths must stay short).
     private func makeProject(mode: Int = 0o755) throws -> String {
@@ -173,12 +173,20 @@ struct EmbeddedClusterTests {
         #expect(cluster.status().port == first.port)
         #expect(try psql(conninfo, "select count(*) from marker").output == "0")
 
-        // A crash leaves a stale postmaster.pid behind; the next start copes.
-        let pid = try #require(cluster.status().pid)
-        kill(pid, SIGKILL)
-        var waited = 0
-        while kill(pid, 0) == 0 || cluster.status().isRunning, waited < 100 { usleep(50_000); waited += 1 }
-        #expect(FileManager.default.fileExists(atPath: first.dataDirectory + "/postmaster.pid"))
+        // After a machine restart postmaster.pid (and the socket's lock file) name a
+        // process that is gone; the next start must cope.
+        let pidFile = first.dataDirectory + "/postmaster.pid"
+        let lockFile = first.socketDirectory + "/.s.PGSQL.\(first.port).lock"
+        let livePidFile = try String(contentsOfFile: pidFile, encoding: .utf8)
+        let liveLockFile = try String(contentsOfFile: lockFile, encoding: .utf8)
+        try cluster.stop()
+        let gonePid: Substring = "999999"
+        #expect(kill(999_999, 0) != 0)
+        for (path, live) in [(pidFile, livePidFile), (lockFile, liveLockFile)] {
+            let stale = ([gonePid] + live.split(separator: "\n", omittingEmptySubsequences: false).dropFirst()).joined(separator: "\n")
+            try stale.write(toFile: path, atomically: false, encoding: .utf8)
+        }
+        #expect(cluster.status().isRunning == false)
         #expect(try cluster.ensureRunning() == conninfo)
         #expect(try psql(conninfo, "select count(*) from marker").output == "0")
 

@@ -85,6 +85,12 @@ public struct EmbeddedCluster: Sendable {
     /// Stops the server (fast shutdown: open sessions are ended, data is kept).
     /// Does nothing when it is not running.
     public func stop() throws {
+        try stop(mode: "fast")
+    }
+
+    /// `mode` is pg_ctl's: `fast` (clean shutdown) or `immediate` (no checkpoint: the
+    /// next start runs crash recovery; fine when the data is about to be deleted).
+    private func stop(mode: String) throws {
         guard layout.isInitialized else { return }
         let lock = try FileLock(path: layout.lockFile)
         defer { lock.unlock() }
@@ -98,7 +104,7 @@ public struct EmbeddedCluster: Sendable {
         let binaries = try PostgresBinaries.locate(major: dataMajorVersion(layout))
         logger.info("stopping the embedded PostgreSQL server", metadata: ["data": "\(layout.dataDirectory)"])
         let result = try CommandRunner.run(
-            binaries.pgCtl, ["stop", "-D", layout.dataDirectory, "-m", "fast", "-w", "-t", "60"], as: account)
+            binaries.pgCtl, ["stop", "-D", layout.dataDirectory, "-m", mode, "-w", "-t", "60"], as: account)
         // A stale postmaster.pid (after a crash or reboot) makes pg_ctl fail: not running is the goal.
         if result.status != 0, EmbeddedClusterAdmin.isAccepting(maintenance) {
             throw EmbeddedClusterError(.stopFailed, "pg_ctl stop failed for \(layout.dataDirectory)",
@@ -109,7 +115,7 @@ public struct EmbeddedCluster: Sendable {
     /// Stops the server and deletes the cluster and all its data: `root`, the relocated
     /// directory and the `/tmp` socket directory, where used.
     public func destroy() throws {
-        try stop()
+        try stop(mode: "immediate")
         let layout = self.layout
         let fm = FileManager.default
         if layout.isRelocated, layout.clusterDirectory.hasPrefix(EmbeddedClusterLayout.relocationBase + "/") {
