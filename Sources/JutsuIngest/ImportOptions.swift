@@ -18,7 +18,7 @@ public struct ImportOptions: Sendable {
     public var trigger: String
 
     public init(files: [String], csv: CSVOptions = CSVOptions(), dataSource: DataSourceName = .csv,
-                dryRun: Bool = false, batchSize: Int = 50_000, maxRejectRatio: Double = 0.10,
+                dryRun: Bool = false, batchSize: Int = 25_000, maxRejectRatio: Double = 0.10,
                 now: Int64, trigger: String = "cli") {
         self.files = files
         self.csv = csv

@@ -44,7 +44,14 @@ public final class BatchLoader {
         }
         try partitions.ensure(for: batch.bars, on: connection)
         do {
-            return try connection.transaction { try write(batch, trustMetadata: true) }
+            let started = ContinuousClock.now
+            let result = try connection.transaction { try write(batch, trustMetadata: true) }
+            connection.logger.debug("batch committed", metadata: [
+                "run_id": "\(runID)", "rows": "\(batch.rowsRead)", "inserted": "\(result.counts.inserted)",
+                "updated": "\(result.counts.updated)", "unchanged": "\(result.counts.unchanged)",
+                "rejected": "\(result.counts.rejected)", "ms": "\((ContinuousClock.now - started).milliseconds)",
+            ])
+            return result
         } catch let error as StoreError where error.isUniqueViolation {
             connection.logger.warning("data_metadata disagrees with market_data; comparing every row of the batch",
                                       metadata: ["run_id": "\(runID)"])
@@ -201,6 +208,10 @@ public final class BatchLoader {
         }
         return out
     }
+}
+
+extension Duration {
+    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
 }
 
 /// `data_metadata` row key.
