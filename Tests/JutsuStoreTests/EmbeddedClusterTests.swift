@@ -108,9 +108,12 @@ struct EmbeddedClusterLayoutTests {
 /// Real clusters: initdb, pg_ctl and psql from the installed PostgreSQL (scripts/install-deps).
 @Suite("Embedded cluster")
 struct EmbeddedClusterTests {
-    /// A short, fresh project directory under /tmp (socket paths must stay short).
+    /// A short, fresh project directory (socket paths must stay short): inside
+    /// scripts/test's temp dir when there is one, whose teardown then also stops any
+    /// cluster a test interrupted by Ctrl-C left running; else under /tmp.
     private func makeProject(mode: Int = 0o755) throws -> String {
-        let dir = "/tmp/jt-" + String(UUID().uuidString.prefix(8))
+        let base = ProcessInfo.processInfo.environment["JUTSU_TEST_PGDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        let dir = base + "/jt-" + String(UUID().uuidString.prefix(8))
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false,
                                                 attributes: [.posixPermissions: mode])
         return dir
