@@ -7,8 +7,14 @@ enum DelimiterDetector {
     /// Field counts of the sample's records for `delimiter` (the last record dropped when the
     /// sample is cut off).
     static func fieldCounts(_ sample: [UInt8], isWholeInput: Bool, delimiter: UInt8, limit: Int = 200) -> [Int] {
-        let records = SampleRecords.read(sample, isWholeInput: isWholeInput, delimiter: delimiter, limit: limit)
-        return records.map(\.fields.count)
+        var tokenizer = RecordTokenizer(
+            source: MemoryByteSource(sample), delimiter: delimiter, bufferBytes: max(sample.count, 64))
+        var counts: [Int] = []
+        while counts.count < limit + 1, let outcome = try? tokenizer.next(), outcome != .end {
+            counts.append(outcome == .record ? tokenizer.fieldCount : 0)
+        }
+        if !isWholeInput, counts.count <= limit, !counts.isEmpty { counts.removeLast() }  // may be cut off
+        return Array(counts.prefix(limit))
     }
 
     static func detect(_ sample: [UInt8], isWholeInput: Bool) -> UInt8? {
