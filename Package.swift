@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .executable(name: "jutsu-ingest", targets: ["JutsuIngestCLI"]),
         .library(name: "JutsuCore", targets: ["JutsuCore"]),
+        .library(name: "JutsuCSV", targets: ["JutsuCSV"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
