@@ -5,7 +5,27 @@ import JutsuStore
 struct DatabaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db", abstract: "Inspect and migrate the database.",
-        subcommands: [Status.self, Migrate.self])
+        subcommands: [Status.self, Migrate.self, Stop.self])
+
+    struct Stop: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Stop the embedded PostgreSQL server under .jutsu/pg (it starts again on the next command).")
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let project = DatabaseLocator.projectDirectory(
+                environment: ProcessInfo.processInfo.environment, currentDirectory: FileManager.default.currentDirectoryPath)
+            let cluster = EmbeddedCluster(root: DatabaseLocator.embeddedRoot(projectDirectory: project), logger: global.makeLogger())
+            guard cluster.isInitialized else {
+                Terminal.standardOutput.write("no embedded cluster in \(cluster.root)\n")
+                return
+            }
+            do { try cluster.stop() } catch {
+                throw CLIError(message: "\(error)", exitCode: ExitCode(ExitCodes.failure))
+            }
+            Terminal.standardOutput.write("stopped the embedded PostgreSQL server (\(cluster.root))\n")
+        }
+    }
 
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Say which database is in use and whether its schema is current.")

@@ -22,6 +22,12 @@ struct GlobalOptions: ParsableArguments {
         let environment = ProcessInfo.processInfo.environment
         let project = DatabaseLocator.projectDirectory(
             environment: environment, currentDirectory: FileManager.default.currentDirectoryPath)
+        if startEmbedded, databaseURL == nil, (environment["DATABASE_URL"] ?? "").isEmpty,
+           !DatabaseLocator.libpqTargetVariables.contains(where: { !(environment[$0] ?? "").isEmpty }),
+           !EmbeddedCluster(root: DatabaseLocator.embeddedRoot(projectDirectory: project)).isInitialized {
+            Terminal.standardError.write(
+                "No database configured: creating a private PostgreSQL cluster in \(DatabaseLocator.embeddedRoot(projectDirectory: project)) (first use)...\n")
+        }
         do {
             return try DatabaseLocator.resolve(flag: databaseURL, environment: environment, projectDirectory: project,
                                                startEmbedded: startEmbedded, logger: logger)
