@@ -85,14 +85,7 @@ import Testing
 
         #expect(try db.scalar("SELECT count(*) FROM market_data") == total)
         #expect(try db.scalar("SELECT count(*) FROM (SELECT DISTINCT symbol, timeframe, ts FROM market_data) k") == total)
-        let mismatches = try db.scalar("""
-            SELECT count(*) FROM (
-              (SELECT symbol, timeframe, data_source, first_bar_ts, last_bar_ts, bar_count FROM data_metadata
-               EXCEPT SELECT symbol, timeframe, data_source, min(ts), max(ts), count(*) FROM market_data GROUP BY 1, 2, 3)
-              UNION ALL
-              (SELECT symbol, timeframe, data_source, min(ts), max(ts), count(*) FROM market_data GROUP BY 1, 2, 3
-               EXCEPT SELECT symbol, timeframe, data_source, first_bar_ts, last_bar_ts, bar_count FROM data_metadata)) d
-            """)
+        let mismatches = try db.metadataMismatches()
         #expect(mismatches == 0, "data_metadata differs from a recount")
         // Killed runs are recognised and closed by the next run; counters of every run balance.
         #expect(try db.scalar("SELECT count(*) FROM ingest_runs WHERE status = 'running'") == 0)

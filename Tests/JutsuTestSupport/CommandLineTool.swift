@@ -35,7 +35,8 @@ public struct CommandLineTool: Sendable {
         packageRoot.appendingPathComponent("fixtures").appendingPathComponent(relative).path
     }
 
-    public func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
+    /// A process for the tool whose database comes only from its arguments.
+    func process(_ arguments: [String], environment: [String: String]) -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
@@ -43,20 +44,21 @@ public struct CommandLineTool: Sendable {
         for key in env.keys where key.hasPrefix("PG") || key == "DATABASE_URL" { env[key] = nil }
         env.merge(environment) { $1 }
         process.environment = env
+        return process
+    }
+
+    /// Starts the tool with its output discarded (for tests that kill it).
+    public func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
+        let process = process(arguments, environment: environment)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
         return process
     }
 
+    /// Runs the tool to the end and returns its exit status and output.
     public func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for key in env.keys where key.hasPrefix("PG") || key == "DATABASE_URL" { env[key] = nil }
-        env.merge(environment) { $1 }
-        process.environment = env
+        let process = process(arguments, environment: environment)
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

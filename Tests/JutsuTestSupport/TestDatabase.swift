@@ -54,6 +54,19 @@ public final class TestDatabase: @unchecked Sendable {
         return parts.count > 1 ? base + "?" + parts[1] : base
     }
 
+    /// Rows in which `data_metadata` and a recount of `market_data` disagree (0 when exact).
+    public func metadataMismatches() throws -> Int64 {
+        try scalar("""
+            SELECT count(*) FROM (
+              (SELECT symbol, timeframe, data_source, first_bar_ts, last_bar_ts, bar_count FROM data_metadata WHERE bar_count > 0
+               EXCEPT SELECT symbol, timeframe, data_source, min(ts), max(ts), count(*) FROM market_data GROUP BY 1, 2, 3)
+              UNION ALL
+              (SELECT symbol, timeframe, data_source, min(ts), max(ts), count(*) FROM market_data GROUP BY 1, 2, 3
+               EXCEPT SELECT symbol, timeframe, data_source, first_bar_ts, last_bar_ts, bar_count FROM data_metadata WHERE bar_count > 0)
+            ) AS diff
+            """)
+    }
+
     /// A single integer from a query.
     public func scalar(_ sql: String) throws -> Int64 {
         try connect().execute(sql).int64(0, 0) ?? -1

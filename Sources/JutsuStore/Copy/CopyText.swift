@@ -47,20 +47,8 @@ public enum CopyText {
         return out + "}"
     }
 
-    /// Splits one text-format COPY row (without its newline) on tabs.
-    public static func fields(of row: UnsafeRawBufferPointer, into out: inout [UnsafeRawBufferPointer]) {
-        out.removeAll(keepingCapacity: true)
-        var end = row.count
-        if end > 0, row[end - 1] == 0x0A { end -= 1 }
-        var start = 0
-        var i = 0
-        while i < end {
-            if row[i] == 0x09 {
-                out.append(UnsafeRawBufferPointer(rebasing: row[start..<i]))
-                start = i + 1
-            }
-            i += 1
-        }
-        out.append(UnsafeRawBufferPointer(rebasing: row[start..<end]))
+    /// A PostgreSQL array literal of bigints, nil as NULL.
+    public static func intArrayLiteral(_ values: [Int64?]) -> String {
+        "{" + values.map { $0.map(String.init) ?? "NULL" }.joined(separator: ",") + "}"
     }
 }

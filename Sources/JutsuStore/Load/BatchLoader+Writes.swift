@@ -57,9 +57,6 @@ extension BatchLoader {
     func writeMetadata(_ plan: Plan) throws {
         guard !plan.metadata.isEmpty else { return }
         let entries = plan.metadata.sorted { ($0.key.series, $0.key.source) < ($1.key.series, $1.key.source) }
-        func ints(_ values: [Int64?]) -> String {
-            "{" + values.map { $0.map(String.init) ?? "NULL" }.joined(separator: ",") + "}"
-        }
         try connection.execute("""
             INSERT INTO data_metadata AS m (symbol, timeframe, data_source, first_bar_ts, last_bar_ts, bar_count,
                                             last_fetch_at, watermark_ts, last_run_id, updated_at)
@@ -78,9 +75,9 @@ extension BatchLoader {
                 CopyText.arrayLiteral(entries.map(\.key.series.symbol.value)),
                 CopyText.arrayLiteral(entries.map(\.key.series.timeframe.rawValue)),
                 CopyText.arrayLiteral(entries.map(\.key.source)),
-                ints(entries.map(\.value.first)), ints(entries.map(\.value.last)),
+                CopyText.intArrayLiteral(entries.map(\.value.first)), CopyText.intArrayLiteral(entries.map(\.value.last)),
                 // A source that lost rows is counted again below; the upsert never goes negative.
-                ints(entries.map { max(0, $0.value.count) }), ints(entries.map(\.value.watermark)),
+                CopyText.intArrayLiteral(entries.map { max(0, $0.value.count) }), CopyText.intArrayLiteral(entries.map(\.value.watermark)),
                 String(runID),
             ], context: "data_metadata")
         guard !plan.recount.isEmpty else { return }
@@ -111,9 +108,6 @@ extension BatchLoader {
             firsts.append(bounds[key]?.0)
             lasts.append(bounds[key]?.1)
         }
-        func ints(_ values: [Int64?]) -> String {
-            "{" + values.map { $0.map(String.init) ?? "NULL" }.joined(separator: ",") + "}"
-        }
         try connection.execute("""
             INSERT INTO data_audit_log AS a (run_id, symbol, timeframe, data_source, operation, status, rows_read,
                 rows_inserted, rows_updated, rows_unchanged, rows_rejected, first_bar_ts, last_bar_ts)
@@ -133,9 +127,9 @@ extension BatchLoader {
                 String(runID), batch.dataSource.value, operation,
                 CopyText.arrayLiteral(entries.map(\.key.symbol.value)),
                 CopyText.arrayLiteral(entries.map(\.key.timeframe.rawValue)),
-                ints(entries.map(\.value.read)), ints(entries.map(\.value.inserted)), ints(entries.map(\.value.updated)),
-                ints(entries.map(\.value.unchanged)), ints(entries.map(\.value.rejected)),
-                ints(firsts), ints(lasts),
+                CopyText.intArrayLiteral(entries.map(\.value.read)), CopyText.intArrayLiteral(entries.map(\.value.inserted)), CopyText.intArrayLiteral(entries.map(\.value.updated)),
+                CopyText.intArrayLiteral(entries.map(\.value.unchanged)), CopyText.intArrayLiteral(entries.map(\.value.rejected)),
+                CopyText.intArrayLiteral(firsts), CopyText.intArrayLiteral(lasts),
             ], context: "data_audit_log")
     }
 
