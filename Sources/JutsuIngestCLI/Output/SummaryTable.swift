@@ -7,7 +7,7 @@ enum SummaryTable {
     static func render(_ s: ImportSummary) -> String {
         let header = ["file", "symbol", "tf", "read", "inserted", "updated", "unchanged", "rejected"]
         var rows: [[String]] = s.files.map { f in
-            [f.path, f.symbol ?? "-", f.timeframe ?? "-", "\(f.rows.read)", "\(f.rows.inserted)", "\(f.rows.updated)",
+            [f.path, f.symbol ?? (f.error == nil ? "(column)" : "-"), f.timeframe ?? "-", "\(f.rows.read)", "\(f.rows.inserted)", "\(f.rows.updated)",
              "\(f.rows.unchanged)", "\(f.rows.rejected)"]
         }
         rows.append(["total", "", "", "\(s.rows.read)", "\(s.rows.inserted)", "\(s.rows.updated)",
