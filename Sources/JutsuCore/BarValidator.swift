@@ -26,13 +26,39 @@ public struct BarValidator: Sendable {
         }
     }
 
-    public var enabled: Set<Rule>
+    public var enabled: Set<Rule> {
+        didSet { mask = Self.mask(of: enabled) }
+    }
     /// UTC seconds, injected (no clock reads in the core).
     public var now: Int64
+    /// `enabled` as bits: checked once per rule per row, so no hashing on the hot path.
+    private var mask: UInt16
 
     public init(now: Int64, enabled: Set<Rule> = Set(Rule.allCases)) {
         self.now = now
         self.enabled = enabled
+        self.mask = Self.mask(of: enabled)
+    }
+
+    private static func mask(of rules: Set<Rule>) -> UInt16 {
+        var mask: UInt16 = 0
+        for (i, rule) in Rule.allCases.enumerated() where rules.contains(rule) { mask |= 1 << UInt16(i) }
+        return mask
+    }
+
+    @inline(__always)
+    private func isOn(_ rule: Rule) -> Bool {
+        let index: UInt16 = switch rule {
+        case .nonPositivePrice: 0
+        case .highBelowLow: 1
+        case .lowAboveOpenClose: 2
+        case .highBelowOpenClose: 3
+        case .negativeVolume: 4
+        case .misalignedTimestamp: 5
+        case .futureTimestamp: 6
+        case .weekendDailyBar: 7
+        }
+        return mask & (1 << index) != 0
     }
 
     /// First failing rule in a fixed order, with a message naming field and value; nil when valid.
@@ -42,43 +68,43 @@ public struct BarValidator: Sendable {
     /// 1w: not a Monday; 1mo: not the 1st), future_timestamp (ts > now), weekend_daily_bar
     /// (1d on Sat/Sun).
     public func check(_ bar: Bar) -> (reason: RejectReason, message: String)? {
-        if enabled.contains(.nonPositivePrice) {
-            for (name, price) in [("open", bar.open), ("high", bar.high), ("low", bar.low), ("close", bar.close)]
-            where price.micros <= 0 {
-                return (.nonPositivePrice, "field '\(name)' value '\(price)': price must be positive")
-            }
+        if isOn(.nonPositivePrice), min(bar.open, bar.high, bar.low, bar.close).micros <= 0 {
+            let (name, price) = bar.open.micros <= 0 ? ("open", bar.open)
+                : bar.high.micros <= 0 ? ("high", bar.high)
+                : bar.low.micros <= 0 ? ("low", bar.low) : ("close", bar.close)
+            return (.nonPositivePrice, "field '\(name)' value '\(price)': price must be positive")
         }
-        if enabled.contains(.highBelowLow), bar.high < bar.low {
+        if isOn(.highBelowLow), bar.high < bar.low {
             return (.highBelowLow, "field 'high' value '\(bar.high)': below low \(bar.low)")
         }
-        if enabled.contains(.lowAboveOpenClose), bar.low > min(bar.open, bar.close) {
+        if isOn(.lowAboveOpenClose), bar.low > min(bar.open, bar.close) {
             let other = bar.open <= bar.close ? ("open", bar.open) : ("close", bar.close)
             return (
                 .lowAboveOpenClose, "field 'low' value '\(bar.low)': above \(other.0) \(other.1)"
             )
         }
-        if enabled.contains(.highBelowOpenClose), bar.high < max(bar.open, bar.close) {
+        if isOn(.highBelowOpenClose), bar.high < max(bar.open, bar.close) {
             let other = bar.open >= bar.close ? ("open", bar.open) : ("close", bar.close)
             return (
                 .highBelowOpenClose, "field 'high' value '\(bar.high)': below \(other.0) \(other.1)"
             )
         }
-        if enabled.contains(.negativeVolume), bar.volume < 0 {
+        if isOn(.negativeVolume), bar.volume < 0 {
             return (.negativeVolume, "field 'volume' value '\(bar.volume)': volume must not be negative")
         }
-        if enabled.contains(.misalignedTimestamp), let problem = alignmentProblem(bar) {
+        if isOn(.misalignedTimestamp), let problem = alignmentProblem(bar) {
             return (
                 .misalignedTimestamp,
                 "field 'ts' value '\(UnixTime.iso8601(bar.ts))': \(problem)"
             )
         }
-        if enabled.contains(.futureTimestamp), bar.ts > now {
+        if isOn(.futureTimestamp), bar.ts > now {
             return (
                 .futureTimestamp,
                 "field 'ts' value '\(UnixTime.iso8601(bar.ts))': after now (\(UnixTime.iso8601(now)))"
             )
         }
-        if enabled.contains(.weekendDailyBar), bar.timeframe == .d1 {
+        if isOn(.weekendDailyBar), bar.timeframe == .d1 {
             let date = UnixTime.civilDate(ofSeconds: bar.ts)
             let weekday = date.weekday
             if weekday == 0 || weekday == 6 {

@@ -36,43 +36,67 @@ struct BatchAssembler {
                 rawText: reject.rawText, reason: reject.reason, message: reject.message))
         }
 
-        // Valid rows, with the position of each key's latest row.
+        // Valid rows; the position of each key's latest row decides duplicates.
         var kept: [SourcedBar] = []
         kept.reserveCapacity(parsed.bars.count)
-        var alive: [Bool] = []
-        alive.reserveCapacity(parsed.bars.count)
-        var latest: [Key: Int] = [:]
-        latest.reserveCapacity(parsed.bars.count)
         for sourced in parsed.bars {
-            let bar = sourced.bar
-            if let failure = validator.check(bar) {
+            if let failure = validator.check(sourced.bar) {
+                let bar = sourced.bar
                 batch.rejects.append(RejectRecord(
                     location: "\(origin):\(sourced.line)", symbol: bar.symbol.value, timeframe: bar.timeframe,
                     rawText: Self.text(of: bar), reason: failure.reason, message: failure.message))
                 continue
             }
-            let key = Key(series: SeriesKey(bar), ts: bar.ts)
-            if let earlier = latest.updateValue(kept.count, forKey: key) {
-                alive[earlier] = false
-                let loser = kept[earlier]
-                batch.rejects.append(RejectRecord(
-                    location: "\(origin):\(loser.line)", symbol: bar.symbol.value, timeframe: bar.timeframe,
-                    rawText: Self.text(of: loser.bar), reason: .duplicate,
-                    message: "duplicate key \(key.series) \(UnixTime.iso8601(bar.ts)): superseded by line \(sourced.line)"))
-            }
             kept.append(sourced)
-            alive.append(true)
         }
-        batch.bars.reserveCapacity(latest.count)
-        batch.lines.reserveCapacity(latest.count)
-        batch.supersedes.reserveCapacity(latest.count)
+        var alive = [Bool](repeating: true, count: kept.count)
+        // Files are sorted per series (either way) almost always: then no key can repeat within
+        // the batch and the hash table is not needed.
+        if !Self.isStrictlyOrderedPerSeries(kept) {
+            var latest: [Key: Int] = [:]
+            latest.reserveCapacity(kept.count)
+            for (i, sourced) in kept.enumerated() {
+                let key = Key(series: SeriesKey(sourced.bar), ts: sourced.bar.ts)
+                if let earlier = latest.updateValue(i, forKey: key) {
+                    alive[earlier] = false
+                    let loser = kept[earlier]
+                    batch.rejects.append(RejectRecord(
+                        location: "\(origin):\(loser.line)", symbol: key.series.symbol.value, timeframe: key.series.timeframe,
+                        rawText: Self.text(of: loser.bar), reason: .duplicate,
+                        message: "duplicate key \(key.series) \(UnixTime.iso8601(key.ts)): superseded by line \(sourced.line)"))
+                }
+            }
+        }
+        batch.bars.reserveCapacity(kept.count)
+        batch.lines.reserveCapacity(kept.count)
+        batch.supersedes.reserveCapacity(kept.count)
         for (i, sourced) in kept.enumerated() where alive[i] {
-            let series = SeriesKey(sourced.bar)
-            let again = seen.contains(series, sourced.bar.ts)
-            if !again { seen.insert(series, sourced.bar.ts) }
+            let again = seen.insert(SeriesKey(sourced.bar), sourced.bar.ts)
             batch.append(sourced.bar, line: sourced.line, supersedes: again)
         }
         return batch
+    }
+
+    /// True when each series' rows form one run whose timestamps strictly rise or strictly fall,
+    /// so no key can occur twice.
+    static func isStrictlyOrderedPerSeries(_ rows: [SourcedBar]) -> Bool {
+        var finished: Set<SeriesKey> = []
+        var i = 0
+        while i < rows.count {
+            let series = SeriesKey(rows[i].bar)
+            guard finished.insert(series).inserted else { return false }
+            var j = i + 1
+            var direction = 0
+            while j < rows.count, rows[j].bar.symbol == series.symbol, rows[j].bar.timeframe == series.timeframe {
+                let step = rows[j].bar.ts - rows[j - 1].bar.ts
+                let sign = step > 0 ? 1 : (step < 0 ? -1 : 0)
+                if sign == 0 || (direction != 0 && sign != direction) { return false }
+                direction = sign
+                j += 1
+            }
+            i = j
+        }
+        return true
     }
 
     /// A bar as text, for reject records of rows that parsed but broke a rule.

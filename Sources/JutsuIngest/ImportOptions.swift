@@ -1,3 +1,4 @@
+import Foundation
 import JutsuCSV
 import JutsuCore
 import JutsuStore
@@ -16,6 +17,10 @@ public struct ImportOptions: Sendable {
     /// "Now" for the future-timestamp rule (UTC seconds): injected, so runs are reproducible.
     public var now: Int64
     public var trigger: String
+    /// Batches parsed ahead of the loader.
+    public var queueCapacity = Int(ProcessInfo.processInfo.environment["JUTSU_QUEUE"] ?? "") ?? 1
+    /// Encode COPY tuples on the parse thread (more memory) instead of the loader thread.
+    public var encodeOnParseThread = ProcessInfo.processInfo.environment["JUTSU_PREENCODE"] == "1"
 
     public init(files: [String], csv: CSVOptions = CSVOptions(), dataSource: DataSourceName = .csv,
                 dryRun: Bool = false, batchSize: Int = 25_000, maxRejectRatio: Double = 0.10,

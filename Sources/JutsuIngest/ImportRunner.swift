@@ -42,7 +42,7 @@ public final class ImportRunner {
             summary.runID = runID
         }
         let loader = BatchLoader(connection: connection, runID: runID, operation: "import", dryRun: options.dryRun)
-        let queue = BoundedQueue<Message>(capacity: 2)
+        let queue = BoundedQueue<Message>(capacity: options.queueCapacity)
         let parseDone = DispatchSemaphore(value: 0)
         let sizes = options.files.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int64) ?? 0 }
         let totalBytes = sizes.reduce(0, +)
@@ -130,8 +130,7 @@ public final class ImportRunner {
                 while let parsed = try reader.nextBatch(maxRows: options.batchSize) {
                     var batch = assembler.assemble(parsed, origin: origin, fileSymbol: reader.dialect.symbol,
                                                    fileTimeframe: reader.dialect.timeframe)
-                    // Encoding here, off the loader thread, keeps the server fed.
-                    if !options.dryRun { batch.encodeRows(runID: runID) }
+                    if options.encodeOnParseThread, !options.dryRun { batch.encodeRows(runID: runID) }
                     guard queue.push(.batch(file: index, batch, volumeRounded: Int64(parsed.roundedVolumes),
                                             bytesConsumed: reader.bytesConsumed, rowsRead: reader.rowsRead)) else { return }
                 }

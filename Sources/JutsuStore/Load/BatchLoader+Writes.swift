@@ -25,9 +25,13 @@ extension BatchLoader {
         }
     }
 
+    /// New rows go straight into their leaf partitions (in dry runs, no leaf is ensured and
+    /// nothing is written anyway).
     func insertBars(_ batch: LoadBatch, _ indices: [Int]) throws {
         guard !indices.isEmpty else { return }
-        try copyBars(into: "market_data", batch, indices)
+        for (leaf, rows) in partitions.leaves(of: batch.bars, indices) {
+            try copyBars(into: leaf ?? "market_data", batch, rows)
+        }
     }
 
     /// Changed rows: COPY into a session-local staging table, then one UPDATE that touches only

@@ -91,8 +91,11 @@ public final class BatchLoader {
         }
         let existing = try connection.storedBars(in: lookups)
 
+        let source = batch.dataSource.value
         for (key, indices) in groups {
             var series = LoadCounts()
+            // This source's metadata change for the series, gathered here and merged once.
+            var delta = MetadataDelta()
             let rows = existing[key] ?? []
             var byTime: [Int64: Int] = [:]
             byTime.reserveCapacity(rows.count)
@@ -100,16 +103,17 @@ public final class BatchLoader {
             for i in indices {
                 let bar = batch.bars[i]
                 series.read += 1
-                guard let n = byTime[bar.ts] else {
+                delta.watermark = max(delta.watermark ?? bar.ts, bar.ts)
+                guard !rows.isEmpty, let n = byTime[bar.ts] else {
                     plan.inserts.append(i)
                     series.inserted += 1
-                    plan.metadata[MetadataKey(key, batch.dataSource.value), default: .init()].add(bar.ts)
+                    delta.add(bar.ts)
                     continue
                 }
                 let old = rows[n]
                 let changed = !old.hasSameValues(as: bar)
                 if batch.supersedes[i] {
-                    // An earlier row of this run had the same key; this later one wins, the
+                    // An earlier row of this file had the same key; this later one wins, the
                     // earlier one is the duplicate. The earlier row's outcome stays counted.
                     series.reject(.duplicate)
                     plan.rejects.append(RejectRecord(
@@ -127,16 +131,15 @@ public final class BatchLoader {
                 }
                 if changed {
                     plan.updates.append(i)
-                    if old.dataSource != batch.dataSource.value {
-                        plan.metadata[MetadataKey(key, batch.dataSource.value), default: .init()].add(bar.ts)
+                    if old.dataSource != source {
+                        delta.add(bar.ts)
                         plan.metadata[MetadataKey(key, old.dataSource), default: .init()].count -= 1
                         plan.recount.insert(MetadataKey(key, old.dataSource))
                     }
                 }
             }
             // Every series read from this source gets its fetch time and watermark moved.
-            plan.metadata[MetadataKey(key, batch.dataSource.value), default: .init()].watermark =
-                indices.lazy.map { batch.bars[$0].ts }.max()
+            plan.metadata[MetadataKey(key, source), default: .init()].merge(delta)
             plan.result.perSeries[key] = series
             plan.result.counts += series
         }
@@ -235,5 +238,12 @@ struct MetadataDelta {
         count += 1
         first = min(first ?? ts, ts)
         last = max(last ?? ts, ts)
+    }
+
+    mutating func merge(_ other: MetadataDelta) {
+        count += other.count
+        if let f = other.first { first = min(first ?? f, f) }
+        if let l = other.last { last = max(last ?? l, l) }
+        if let w = other.watermark { watermark = max(watermark ?? w, w) }
     }
 }

