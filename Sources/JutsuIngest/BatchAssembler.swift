@@ -14,7 +14,7 @@ struct BatchAssembler {
         self.dataSource = dataSource
     }
 
-    private struct Key: Hashable {
+    struct Key: Hashable {
         var series: SeriesKey
         var ts: Int64
     }
@@ -36,9 +36,9 @@ struct BatchAssembler {
                 rawText: reject.rawText, reason: reject.reason, message: reject.message))
         }
 
-        // Valid rows; the position of each key's latest row decides duplicates.
-        var kept: [SourcedBar] = []
-        kept.reserveCapacity(parsed.bars.count)
+        // Valid rows go straight into the batch (no intermediate copy: memory per row counts).
+        batch.bars.reserveCapacity(parsed.bars.count)
+        batch.lines.reserveCapacity(parsed.bars.count)
         for sourced in parsed.bars {
             if let failure = validator.check(sourced.bar) {
                 let bar = sourced.bar
@@ -47,48 +47,87 @@ struct BatchAssembler {
                     rawText: Self.text(of: bar), reason: failure.reason, message: failure.message))
                 continue
             }
-            kept.append(sourced)
+            batch.bars.append(sourced.bar)
+            batch.lines.append(sourced.line)
         }
-        var alive = [Bool](repeating: true, count: kept.count)
         // Files are sorted per series (either way) almost always: then no key can repeat within
-        // the batch and the hash table is not needed.
-        if !Self.isStrictlyOrderedPerSeries(kept) {
+        // the chunk and the hash table is not needed.
+        if !Self.isStrictlyOrderedPerSeries(batch.bars) {
+            var alive = [Bool](repeating: true, count: batch.bars.count)
             var latest: [Key: Int] = [:]
-            latest.reserveCapacity(kept.count)
-            for (i, sourced) in kept.enumerated() {
-                let key = Key(series: SeriesKey(sourced.bar), ts: sourced.bar.ts)
+            latest.reserveCapacity(batch.bars.count)
+            for (i, bar) in batch.bars.enumerated() {
+                let key = Key(series: SeriesKey(bar), ts: bar.ts)
                 if let earlier = latest.updateValue(i, forKey: key) {
                     alive[earlier] = false
-                    let loser = kept[earlier]
                     batch.rejects.append(RejectRecord(
-                        location: "\(origin):\(loser.line)", symbol: key.series.symbol.value, timeframe: key.series.timeframe,
-                        rawText: Self.text(of: loser.bar), reason: .duplicate,
-                        message: "duplicate key \(key.series) \(UnixTime.iso8601(key.ts)): superseded by line \(sourced.line)"))
+                        location: "\(origin):\(batch.lines[earlier])", symbol: key.series.symbol.value,
+                        timeframe: key.series.timeframe, rawText: Self.text(of: batch.bars[earlier]), reason: .duplicate,
+                        message: "duplicate key \(key.series) \(UnixTime.iso8601(key.ts)): superseded by line \(batch.lines[i])"))
                 }
             }
+            var kept = 0
+            for i in batch.bars.indices where alive[i] {
+                batch.bars[kept] = batch.bars[i]
+                batch.lines[kept] = batch.lines[i]
+                kept += 1
+            }
+            batch.bars.removeLast(batch.bars.count - kept)
+            batch.lines.removeLast(batch.lines.count - kept)
         }
-        batch.bars.reserveCapacity(kept.count)
-        batch.lines.reserveCapacity(kept.count)
-        batch.supersedes.reserveCapacity(kept.count)
-        for (i, sourced) in kept.enumerated() where alive[i] {
-            let again = seen.insert(SeriesKey(sourced.bar), sourced.bar.ts)
-            batch.append(sourced.bar, line: sourced.line, supersedes: again)
-        }
+        batch.supersedes = batch.bars.map { seen.insert(SeriesKey($0), $0.ts) }
         return batch
+    }
+
+    /// Joins a chunk to the transaction being gathered. A key of the chunk that repeats a key
+    /// still pending (not yet in the database) supersedes it here: the pending row becomes the
+    /// `duplicate` reject and the chunk's row an ordinary one.
+    static func merge(_ chunk: LoadBatch, into pending: inout LoadBatch) {
+        var chunk = chunk
+        if chunk.supersedes.contains(true) {
+            var index: [Key: Int] = [:]
+            index.reserveCapacity(pending.bars.count)
+            for (i, bar) in pending.bars.enumerated() { index[Key(series: SeriesKey(bar), ts: bar.ts)] = i }
+            var dead = [Bool](repeating: false, count: pending.bars.count)
+            for i in chunk.bars.indices where chunk.supersedes[i] {
+                let bar = chunk.bars[i]
+                guard let j = index[Key(series: SeriesKey(bar), ts: bar.ts)], !dead[j] else { continue }
+                dead[j] = true
+                chunk.supersedes[i] = pending.supersedes[j]
+                pending.rejects.append(RejectRecord(
+                    location: "\(pending.origin):\(pending.lines[j])", symbol: bar.symbol.value, timeframe: bar.timeframe,
+                    rawText: text(of: pending.bars[j]), reason: .duplicate,
+                    message: "duplicate key \(SeriesKey(bar)) \(UnixTime.iso8601(bar.ts)): superseded by line \(chunk.lines[i])"))
+            }
+            if dead.contains(true) {
+                var kept = 0
+                for j in pending.bars.indices where !dead[j] {
+                    pending.bars[kept] = pending.bars[j]
+                    pending.lines[kept] = pending.lines[j]
+                    pending.supersedes[kept] = pending.supersedes[j]
+                    kept += 1
+                }
+                let drop = pending.bars.count - kept
+                pending.bars.removeLast(drop)
+                pending.lines.removeLast(drop)
+                pending.supersedes.removeLast(drop)
+            }
+        }
+        pending.append(contentsOf: chunk)
     }
 
     /// True when each series' rows form one run whose timestamps strictly rise or strictly fall,
     /// so no key can occur twice.
-    static func isStrictlyOrderedPerSeries(_ rows: [SourcedBar]) -> Bool {
+    static func isStrictlyOrderedPerSeries(_ rows: [Bar]) -> Bool {
         var finished: Set<SeriesKey> = []
         var i = 0
         while i < rows.count {
-            let series = SeriesKey(rows[i].bar)
+            let series = SeriesKey(rows[i])
             guard finished.insert(series).inserted else { return false }
             var j = i + 1
             var direction = 0
-            while j < rows.count, rows[j].bar.symbol == series.symbol, rows[j].bar.timeframe == series.timeframe {
-                let step = rows[j].bar.ts - rows[j - 1].bar.ts
+            while j < rows.count, rows[j].symbol == series.symbol, rows[j].timeframe == series.timeframe {
+                let step = rows[j].ts - rows[j - 1].ts
                 let sign = step > 0 ? 1 : (step < 0 ? -1 : 0)
                 if sign == 0 || (direction != 0 && sign != direction) { return false }
                 direction = sign

@@ -1,4 +1,3 @@
-import Foundation
 import JutsuCSV
 import JutsuCore
 import JutsuStore
@@ -10,20 +9,17 @@ public struct ImportOptions: Sendable {
     public var dataSource: DataSourceName
     /// Parse, validate and compare with what is stored, but write nothing.
     public var dryRun: Bool
-    /// Rows per atomic batch: bounds memory and the work lost to a crash.
+    /// Rows per atomic batch (one transaction). Bigger batches cost the server less per row
+    /// (each COPY statement sets up per-partition insert buffers); memory grows with them.
     public var batchSize: Int
     /// A run whose rejected/read ratio is above this fails (exit 1); its valid rows stay loaded.
     public var maxRejectRatio: Double
     /// "Now" for the future-timestamp rule (UTC seconds): injected, so runs are reproducible.
     public var now: Int64
     public var trigger: String
-    /// Batches parsed ahead of the loader.
-    public var queueCapacity = Int(ProcessInfo.processInfo.environment["JUTSU_QUEUE"] ?? "") ?? 1
-    /// Encode COPY tuples on the parse thread (more memory) instead of the loader thread.
-    public var encodeOnParseThread = ProcessInfo.processInfo.environment["JUTSU_PREENCODE"] == "1"
 
     public init(files: [String], csv: CSVOptions = CSVOptions(), dataSource: DataSourceName = .csv,
-                dryRun: Bool = false, batchSize: Int = 25_000, maxRejectRatio: Double = 0.10,
+                dryRun: Bool = false, batchSize: Int = 100_000, maxRejectRatio: Double = 0.10,
                 now: Int64, trigger: String = "cli") {
         self.files = files
         self.csv = csv

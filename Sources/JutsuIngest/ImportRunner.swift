@@ -24,9 +24,13 @@ public final class ImportRunner {
     /// What the parse thread hands to the loader.
     enum Message: Sendable {
         case opened(file: Int, dialect: Dialect)
-        case batch(file: Int, LoadBatch, volumeRounded: Int64, bytesConsumed: Int64, rowsRead: Int64)
+        case chunk(file: Int, LoadBatch, volumeRounded: Int64, bytesConsumed: Int64, rowsRead: Int64)
         case failed(file: Int, message: String)
     }
+
+    /// Rows the parse thread reads at a time. The loader joins chunks into transactions of
+    /// `batchSize` rows, and the queue lets parsing run one transaction ahead.
+    static let chunkRows = 16_384
 
     public func run() throws -> ImportSummary {
         let started = Date()
@@ -42,13 +46,14 @@ public final class ImportRunner {
             summary.runID = runID
         }
         let loader = BatchLoader(connection: connection, runID: runID, operation: "import", dryRun: options.dryRun)
-        let queue = BoundedQueue<Message>(capacity: options.queueCapacity)
+        let chunkRows = min(options.batchSize, Self.chunkRows)
+        let queue = BoundedQueue<Message>(capacity: max(2, (options.batchSize + chunkRows - 1) / chunkRows))
         let parseDone = DispatchSemaphore(value: 0)
         let sizes = options.files.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int64) ?? 0 }
         let totalBytes = sizes.reduce(0, +)
 
-        let parse = Thread { [options, runID] in
-            Self.parseFiles(options, runID: runID, into: queue)
+        let parse = Thread { [options] in
+            Self.parseFiles(options, chunkRows: chunkRows, into: queue)
             queue.close()
             parseDone.signal()
         }
@@ -58,9 +63,26 @@ public final class ImportRunner {
 
         var loadError: (any Error)?
         var bytesDone: [Int64] = sizes.map { _ in 0 }
+        // The transaction being gathered: chunks of one file, up to batchSize rows.
+        var pending: (file: Int, batch: LoadBatch)?
+        func flush() {
+            guard let (file, batch) = pending, loadError == nil else { return }
+            pending = nil
+            guard batch.rowsRead > 0 else { return }
+            do {
+                let result = try loader.load(batch)
+                summary.files[file].rows += result.counts
+                summary.rows += result.counts
+            } catch {
+                loadError = error
+                summary.files[file].error = "\(error)"
+                queue.close()
+            }
+        }
         while let message = queue.pop() {
             switch message {
             case .opened(let file, let dialect):
+                flush()
                 summary.files[file].symbol = dialect.symbol?.value
                 summary.files[file].timeframe = dialect.timeframe.rawValue
                 summary.files[file].compressed = dialect.compressed
@@ -68,22 +90,23 @@ public final class ImportRunner {
                 summary.files[file].dateFormat = dialect.dateFormat.rawValue
                 summary.files[file].ignoredColumns = dialect.ignoredColumns
                 summary.files[file].columnsNotStored = dialect.ignoredByDesignColumns
-            case .batch(let file, let batch, let rounded, let consumed, let rowsRead):
-                do {
-                    let result = try loader.load(batch)
-                    summary.files[file].rows += result.counts
-                    summary.rows += result.counts
-                    summary.files[file].volumeRounded += rounded
-                } catch {
-                    loadError = error
-                    summary.files[file].error = "\(error)"
-                    queue.close()
+            case .chunk(let file, let chunk, let rounded, let consumed, let rowsRead):
+                if pending?.file != file { flush() }
+                if pending == nil {
+                    // Sized once: growing by doubling would hold up to twice the batch.
+                    var batch = LoadBatch(origin: chunk.origin, dataSource: chunk.dataSource)
+                    batch.reserveCapacity(options.batchSize + chunkRows)
+                    pending = (file, batch)
                 }
+                BatchAssembler.merge(chunk, into: &pending!.batch)
+                summary.files[file].volumeRounded += rounded
+                if pending!.batch.rowsRead >= options.batchSize { flush() }
                 bytesDone[file] = consumed
                 progress?(ImportProgress(
                     file: options.files[file], rowsRead: rowsRead, bytesConsumed: bytesDone.reduce(0, +),
                     bytesTotal: totalBytes, elapsedSeconds: Date().timeIntervalSince(started)))
             case .failed(let file, let message):
+                flush()   // rows read before the error are loaded; the error is reported
                 summary.files[file].error = message
                 summary.failureKind = .input
                 summary.status = .failed
@@ -91,6 +114,7 @@ public final class ImportRunner {
                 logger.notice("input error", metadata: ["file": "\(options.files[file])", "error": "\(message)"])
             }
         }
+        flush()
         parseDone.wait()
 
         if let loadError {
@@ -112,8 +136,8 @@ public final class ImportRunner {
         return summary
     }
 
-    /// The parse thread: every file in turn, batch by batch. Never touches the database.
-    static func parseFiles(_ options: ImportOptions, runID: Int64, into queue: BoundedQueue<Message>) {
+    /// The parse thread: every file in turn, chunk by chunk. Never touches the database.
+    static func parseFiles(_ options: ImportOptions, chunkRows: Int, into queue: BoundedQueue<Message>) {
         var assembler = BatchAssembler(validator: BarValidator(now: options.now), dataSource: options.dataSource)
         for (index, path) in options.files.enumerated() {
             assembler.startFile()
@@ -125,13 +149,11 @@ public final class ImportRunner {
                 continue
             }
             guard queue.push(.opened(file: index, dialect: reader.dialect)) else { return }
-            let origin = path
             do {
-                while let parsed = try reader.nextBatch(maxRows: options.batchSize) {
-                    var batch = assembler.assemble(parsed, origin: origin, fileSymbol: reader.dialect.symbol,
+                while let parsed = try reader.nextBatch(maxRows: chunkRows) {
+                    let chunk = assembler.assemble(parsed, origin: path, fileSymbol: reader.dialect.symbol,
                                                    fileTimeframe: reader.dialect.timeframe)
-                    if options.encodeOnParseThread, !options.dryRun { batch.encodeRows(runID: runID) }
-                    guard queue.push(.batch(file: index, batch, volumeRounded: Int64(parsed.roundedVolumes),
+                    guard queue.push(.chunk(file: index, chunk, volumeRounded: Int64(parsed.roundedVolumes),
                                             bytesConsumed: reader.bytesConsumed, rowsRead: reader.rowsRead)) else { return }
                 }
             } catch {

@@ -81,17 +81,6 @@ public struct CopyInWriter {
         if buffer.count >= Self.chunkSize { try flush() }
     }
 
-    /// Appends a large block of already-encoded rows, sending it in chunks.
-    public mutating func send(_ bytes: [UInt8]) throws {
-        var start = 0
-        while start < bytes.count {
-            let end = min(bytes.count, start + Self.chunkSize - buffer.count)
-            buffer.append(contentsOf: bytes[start..<end])
-            start = end
-            try rowEnded()
-        }
-    }
-
     public mutating func flush() throws {
         guard !buffer.isEmpty else { return }
         let status = buffer.withUnsafeBufferPointer { bytes in

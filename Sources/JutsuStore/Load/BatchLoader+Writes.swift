@@ -5,21 +5,11 @@ extension BatchLoader {
         let columns = MarketDataCopy.columns
         try connection.copyIn("COPY \(table) (\(columns)) FROM STDIN (FORMAT binary)", context: "COPY \(table)") { writer in
             writer.buffer.append(contentsOf: BinaryCopy.header)
-            if batch.encodedRunID == runID {
-                if indices.count == batch.bars.count {
-                    try writer.send(batch.encoded)
-                } else {
-                    for i in indices {
-                        writer.buffer.append(contentsOf: batch.encodedRow(i))
-                        try writer.rowEnded()
-                    }
-                }
-            } else {
-                let source = Array(batch.dataSource.value.utf8)
-                for i in indices {
-                    MarketDataCopy.encode(batch.bars[i], source: source, runID: runID, into: &writer.buffer)
-                    try writer.rowEnded()
-                }
+            // Encoded here, while the server works through the previous chunk in its socket buffer.
+            let source = Array(batch.dataSource.value.utf8)
+            for i in indices {
+                MarketDataCopy.encode(batch.bars[i], source: source, runID: runID, into: &writer.buffer)
+                try writer.rowEnded()
             }
             writer.buffer.append(contentsOf: BinaryCopy.trailer)
         }

@@ -96,15 +96,14 @@ public final class BatchLoader {
             var series = LoadCounts()
             // This source's metadata change for the series, gathered here and merged once.
             var delta = MetadataDelta()
-            let rows = existing[key] ?? []
-            var byTime: [Int64: Int] = [:]
-            byTime.reserveCapacity(rows.count)
-            for (n, row) in rows.enumerated() { byTime[row.ts] = n }
+            // Stored rows sorted by time (the index scans give them nearly so), found by binary search.
+            var rows = existing[key] ?? []
+            if !rows.isSorted(by: { $0.ts < $1.ts }) { rows.sort { $0.ts < $1.ts } }
             for i in indices {
                 let bar = batch.bars[i]
                 series.read += 1
                 delta.watermark = max(delta.watermark ?? bar.ts, bar.ts)
-                guard !rows.isEmpty, let n = byTime[bar.ts] else {
+                guard let n = rows.index(ofTime: bar.ts) else {
                     plan.inserts.append(i)
                     series.inserted += 1
                     delta.add(bar.ts)
@@ -210,6 +209,27 @@ public final class BatchLoader {
             out[SeriesKey(symbol: symbol, timeframe: timeframe)] = lo...hi
         }
         return out
+    }
+}
+
+extension Array where Element == StoredBar {
+    /// Position of the row at `ts` in rows sorted by time.
+    func index(ofTime ts: Int64) -> Int? {
+        var lo = 0, hi = count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if self[mid].ts < ts { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < count && self[lo].ts == ts ? lo : nil
+    }
+
+    func isSorted(by less: (StoredBar, StoredBar) -> Bool) -> Bool {
+        var i = 1
+        while i < count {
+            if less(self[i], self[i - 1]) { return false }
+            i += 1
+        }
+        return true
     }
 }
 

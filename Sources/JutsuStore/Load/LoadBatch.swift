@@ -29,32 +29,20 @@ public struct LoadBatch: Sendable {
     /// Rows read that this batch accounts for.
     public var rowsRead: Int { bars.count + rejects.count }
 
-    /// The bars as binary COPY tuples for `market_data`, encoded ahead of time by the parse
-    /// thread so the loader thread only streams bytes to the server. `rowOffsets[i]` is where
-    /// bar i starts.
-    public private(set) var encoded: [UInt8] = []
-    public private(set) var rowOffsets: [Int32] = []
-    public private(set) var encodedRunID: Int64?
-
-    /// Encodes every bar for a load by run `runID` (call on the producing thread).
-    public mutating func encodeRows(runID: Int64) {
-        encoded.removeAll(keepingCapacity: true)
-        encoded.reserveCapacity(bars.count * 110)
-        rowOffsets.removeAll(keepingCapacity: true)
-        rowOffsets.reserveCapacity(bars.count)
-        let source = Array(dataSource.value.utf8)
-        for bar in bars {
-            rowOffsets.append(Int32(encoded.count))
-            MarketDataCopy.encode(bar, source: source, runID: runID, into: &encoded)
-        }
-        encodedRunID = runID
+    public mutating func reserveCapacity(_ rows: Int) {
+        bars.reserveCapacity(rows)
+        lines.reserveCapacity(rows)
+        supersedes.reserveCapacity(rows)
     }
 
-    /// The encoded tuple of bar `i`.
-    func encodedRow(_ i: Int) -> ArraySlice<UInt8> {
-        let start = Int(rowOffsets[i])
-        let end = i + 1 < rowOffsets.count ? Int(rowOffsets[i + 1]) : encoded.count
-        return encoded[start..<end]
+    /// Appends another part of the same input (the parse thread hands over small chunks; the
+    /// loader writes them in larger transactions).
+    public mutating func append(contentsOf other: LoadBatch) {
+        bars.append(contentsOf: other.bars)
+        lines.append(contentsOf: other.lines)
+        supersedes.append(contentsOf: other.supersedes)
+        rejects.append(contentsOf: other.rejects)
+        corporateActions.append(contentsOf: other.corporateActions)
     }
 }
 
