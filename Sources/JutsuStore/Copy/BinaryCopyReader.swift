@@ -50,6 +50,11 @@ struct BinaryCopyReader {
 
     mutating func timestampField() throws -> Int64? {
         guard let micros = try int64Field() else { return nil }
+        return Self.unixSeconds(micros: micros)
+    }
+
+    /// Unix seconds of a binary timestamptz (microseconds since 2000-01-01).
+    static func unixSeconds(micros: Int64) -> Int64 {
         let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
         return seconds + BinaryCopy.postgresEpochOffset
     }
@@ -59,14 +64,19 @@ struct BinaryCopyReader {
     mutating func priceField() throws -> Price? {
         guard let f = try field() else { return nil }
         var r = BinaryCopyReader(f)
-        let count = Int(try r.int16())
-        let weight = Int(try r.int16())
-        let sign = try r.int16()
-        _ = try r.int16()   // display scale
+        return try r.numeric()
+    }
+
+    /// The binary `numeric` value that fills the rest of the bytes.
+    mutating func numeric() throws -> Price {
+        let count = Int(try int16())
+        let weight = Int(try int16())
+        let sign = try int16()
+        _ = try int16()   // display scale
         guard sign != -0x4000 /* 0xC000: NaN */ else { throw StoreError(code: .protocolViolation, message: "NaN price stored") }
         var micros: Int64 = 0
         for i in 0..<count {
-            let digit = Int64(try r.int16())
+            let digit = Int64(try int16())
             // Digit i is worth 10000^(weight - i); micros = value * 10^6.
             let power = weight - i   // base-10000 exponent
             switch power {

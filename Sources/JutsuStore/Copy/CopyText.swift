@@ -1,4 +1,4 @@
-/// Helpers for PostgreSQL's text COPY format and for SQL literals of validated values.
+/// Helpers for PostgreSQL's text COPY format and for array parameters.
 public enum CopyText {
     /// Appends `text` escaped for a text-format COPY field: backslash, tab, newline and carriage
     /// return are escaped; NUL (which text columns cannot hold) becomes U+FFFD.
@@ -17,17 +17,6 @@ public enum CopyText {
 
     public static func appendField(_ text: String?, to out: inout [UInt8]) {
         if let text { appendEscaped(text, to: &out) } else { out.append(contentsOf: [0x5C, UInt8(ascii: "N")]) }
-    }
-
-    /// A single-quoted SQL string literal. Only used for values that were validated to a strict
-    /// alphabet (symbols, timeframes, source names); quotes are doubled all the same.
-    public static func literal(_ text: String) -> String {
-        var out = "'"
-        for ch in text.unicodeScalars {
-            if ch == "'" { out += "'" }
-            out.unicodeScalars.append(ch)
-        }
-        return out + "'"
     }
 
     /// A PostgreSQL array literal of text values, every element quoted and escaped.
