@@ -1,4 +1,4 @@
-/// Helpers for PostgreSQL's text COPY format and for array parameters.
+/// Helpers for PostgreSQL's text COPY format, array parameters and validated literals.
 public enum CopyText {
     /// Appends `text` escaped for a text-format COPY field: backslash, tab, newline and carriage
     /// return are escaped; NUL (which text columns cannot hold) becomes U+FFFD.
@@ -17,6 +17,18 @@ public enum CopyText {
 
     public static func appendField(_ text: String?, to out: inout [UInt8]) {
         if let text { appendEscaped(text, to: &out) } else { out.append(contentsOf: [0x5C, UInt8(ascii: "N")]) }
+    }
+
+    /// A single-quoted SQL string literal, for the one COPY statement that must carry values
+    /// (see `storedBars`): only validated symbols and timeframe names reach it, and quotes are
+    /// doubled all the same.
+    public static func literal(_ text: String) -> String {
+        var out = "'"
+        for ch in text.unicodeScalars {
+            if ch == "'" { out += "'" }
+            out.unicodeScalars.append(ch)
+        }
+        return out + "'"
     }
 
     /// A PostgreSQL array literal of text values, every element quoted and escaped.

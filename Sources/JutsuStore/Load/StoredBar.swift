@@ -22,28 +22,31 @@ struct StoredBar {
 }
 
 extension PGConnection {
-    /// Reads the stored bars of each series within its range.
+    /// Reads the stored bars of each series within its range (binary COPY: no numeric or
+    /// timestamp formatting on the server, no text parsing here).
     ///
-    /// The ranges are query parameters (arrays unnested into a join, one index range scan per
-    /// series); no value is spliced into SQL text. A binary cursor fetched in slices keeps the
-    /// client's memory bounded and spares the server numeric and timestamp formatting.
+    /// The one statement whose text carries values: COPY takes no parameters, so the ranges are
+    /// a VALUES list of validated symbols (`Symbol` admits only A-Z 0-9 . ^ =, and the table's
+    /// CHECK the same), timeframe names and integers, quoted all the same. A parameterized
+    /// binary cursor and a temporary table of ranges were measured here at about 1.25x and 1.7x the
+    /// time of this read, which decides whether a re-import stays twice as fast as an import.
     func storedBars(in ranges: [SeriesKey: ClosedRange<Int64>]) throws -> [SeriesKey: [StoredBar]] {
         guard !ranges.isEmpty else { return [:] }
-        let entries = Array(ranges)
+        var values: [String] = []
+        values.reserveCapacity(ranges.count)
         var keys: [String: SeriesKey] = [:]
-        for (key, _) in entries { keys[key.symbol.value + "/" + key.timeframe.rawValue] = key }
-        try execute("""
-            DECLARE jutsu_stored_bars BINARY NO SCROLL CURSOR FOR
-            SELECT m.symbol || '/' || m.timeframe, m.ts, m.open, m.high, m.low, m.close, m.volume, m.data_source, m.run_id
-            FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) AS r(symbol, timeframe, lo, hi)
-            JOIN market_data m ON m.symbol = r.symbol AND m.timeframe = r.timeframe AND m.ts BETWEEN r.lo AND r.hi
-            """, [
-                CopyText.arrayLiteral(entries.map(\.key.symbol.value)),
-                CopyText.arrayLiteral(entries.map(\.key.timeframe.rawValue)),
-                CopyText.arrayLiteral(entries.map { UnixTime.iso8601($0.value.lowerBound) }),
-                CopyText.arrayLiteral(entries.map { UnixTime.iso8601($0.value.upperBound) }),
-            ], context: "read stored bars")
-        defer { _ = try? execute("CLOSE jutsu_stored_bars") }
+        for (key, range) in ranges {
+            values.append("(\(CopyText.literal(key.symbol.value)), \(CopyText.literal(key.timeframe.rawValue)), "
+                          + "to_timestamp(\(range.lowerBound)), to_timestamp(\(range.upperBound)))")
+            keys[key.symbol.value + "/" + key.timeframe.rawValue] = key
+        }
+        // No ORDER BY: rows are matched by key, and sorting would cost the server more than the read.
+        let sql = """
+            COPY (SELECT m.symbol || '/' || m.timeframe, m.ts, m.open, m.high, m.low, m.close, m.volume, m.data_source, m.run_id
+                  FROM (VALUES \(values.joined(separator: ", "))) AS r(symbol, timeframe, lo, hi)
+                  JOIN market_data m ON m.symbol = r.symbol AND m.timeframe = r.timeframe AND m.ts BETWEEN r.lo AND r.hi)
+            TO STDOUT (FORMAT binary)
+            """
         var out: [SeriesKey: [StoredBar]] = [:]
         var lastName: [UInt8] = []
         var lastKey: SeriesKey?
@@ -54,43 +57,38 @@ extension PGConnection {
             current.removeAll(keepingCapacity: true)
         }
         var lastSource: (bytes: [UInt8], text: String) = ([], "")
-        func int64(_ f: UnsafeRawBufferPointer) throws -> Int64 {
-            var r = BinaryCopyReader(f)
-            return try r.int64()
-        }
-        func price(_ f: UnsafeRawBufferPointer) throws -> Price {
-            var r = BinaryCopyReader(f)
-            return try r.numeric()
-        }
-        while true {
-            let slice = try execute("FETCH 20000 FROM jutsu_stored_bars", context: "read stored bars")
-            let count = slice.rowCount
-            if count == 0 { break }
-            for row in 0..<count {
-                try slice.withBytes(row, 0) { name in
-                    if lastKey == nil || !name.elementsEqual(lastName) {
-                        store()
-                        lastName = Array(name)
-                        lastKey = keys[String(decoding: name, as: UTF8.self)]
-                    }
+        var sawHeader = false
+        try copyOut(sql, context: "read stored bars") { message in
+            var r = BinaryCopyReader(message)
+            if !sawHeader {
+                // The first message starts with the 19-byte file header.
+                guard message.count >= 19, message.starts(with: BinaryCopy.header.prefix(11)) else {
+                    throw StoreError(code: .protocolViolation, message: "missing binary COPY header")
                 }
-                try slice.withBytes(row, 7) { source in
-                    if !source.elementsEqual(lastSource.bytes) {
-                        lastSource = (Array(source), String(decoding: source, as: UTF8.self))
-                    }
-                }
-                guard let key = lastKey else {
-                    throw StoreError(code: .protocolViolation, message: "stored bar of a series not asked for")
-                }
-                _ = key
-                current.append(StoredBar(
-                    ts: BinaryCopyReader.unixSeconds(micros: try slice.withBytes(row, 1, int64)),
-                    open: try slice.withBytes(row, 2, price), high: try slice.withBytes(row, 3, price),
-                    low: try slice.withBytes(row, 4, price), close: try slice.withBytes(row, 5, price),
-                    volume: try slice.withBytes(row, 6, int64), dataSource: lastSource.text,
-                    runID: slice.isNull(row, 8) ? nil : try slice.withBytes(row, 8, int64)))
+                sawHeader = true
+                r.offset = 19
+                if r.remaining == 0 { return }
             }
-            if count < 20000 { break }
+            let fieldCount = try r.int16()
+            if fieldCount == -1 { return }   // trailer
+            guard fieldCount == 9, let name = try r.field() else {
+                throw StoreError(code: .protocolViolation, message: "stored bar row has \(fieldCount) fields")
+            }
+            if lastKey == nil || !name.elementsEqual(lastName) {
+                store()
+                lastName = Array(name)
+                lastKey = keys[String(decoding: name, as: UTF8.self)]
+            }
+            guard let key = lastKey, let ts = try r.timestampField(), let open = try r.priceField(),
+                  let high = try r.priceField(), let low = try r.priceField(), let close = try r.priceField(),
+                  let volume = try r.int64Field(), let source = try r.field()
+            else { throw StoreError(code: .protocolViolation, message: "unexpected NULL in a stored bar") }
+            if !source.elementsEqual(lastSource.bytes) {
+                lastSource = (Array(source), String(decoding: source, as: UTF8.self))
+            }
+            current.append(StoredBar(
+                ts: ts, open: open, high: high, low: low, close: close, volume: volume,
+                dataSource: lastSource.text, runID: try r.int64Field()))
         }
         store()
         return out
