@@ -29,9 +29,19 @@ enum SummaryTable {
             out += "rejects by reason: " + s.rows.rejectsByReason.sorted { $0.key < $1.key }
                 .map { "\($0.key) \($0.value)" }.joined(separator: ", ") + " (details in rejected_bars)\n"
         }
+        // Column notes once per distinct set, with the files they concern.
+        var notes: [(String, [String])] = []
+        func note(_ text: String, _ path: String) {
+            if let i = notes.firstIndex(where: { $0.0 == text }) { notes[i].1.append(path) } else { notes.append((text, [path])) }
+        }
         for f in s.files {
-            if !f.ignoredColumns.isEmpty { out += "\(f.path): unknown columns ignored: \(f.ignoredColumns.joined(separator: ", "))\n" }
-            if !f.columnsNotStored.isEmpty { out += "\(f.path): recognised, not stored: \(f.columnsNotStored.joined(separator: ", "))\n" }
+            if !f.ignoredColumns.isEmpty { note("unknown columns ignored: \(f.ignoredColumns.joined(separator: ", "))", f.path) }
+            if !f.columnsNotStored.isEmpty { note("recognised, not stored: \(f.columnsNotStored.joined(separator: ", "))", f.path) }
+        }
+        for (text, paths) in notes {
+            out += paths.count == 1 ? "\(paths[0]): \(text)\n" : "\(text) (\(paths.count) files)\n"
+        }
+        for f in s.files {
             if f.volumeRounded > 0 { out += "\(f.path): \(f.volumeRounded) fractional volumes rounded\n" }
             if let error = f.error { out += "\(f.path): error: \(error)\n" }
         }
