@@ -4,9 +4,10 @@ import JutsuCore
 import JutsuStore
 import Logging
 
-/// Runs an import: a parse thread (read, decompress, tokenize, validate) feeds bounded batches to
-/// the loader on the calling thread (libpq COPY and merge), so parsing and the server's work
-/// overlap on two cores while memory stays flat.
+/// Runs an import: a parse thread (read, decompress, tokenize, validate) hands chunks to the
+/// calling thread, which gathers them into batches and loads each in one transaction (libpq
+/// binary COPY and merge). Parsing and the server's work overlap on two cores; memory is
+/// bounded by the batch size, not the input.
 public final class ImportRunner {
     public let options: ImportOptions
     let connection: PGConnection

@@ -78,7 +78,10 @@ struct TupleWriter {
         position += bytes.count
     }
 
-    /// `numeric` with display scale 6: see `BinaryCopy.appendNumericField` for the layout.
+    /// `numeric` with display scale 6 from a fixed-point price. Wire form: ndigits, weight,
+    /// sign, dscale, then base-10000 digits, most significant first, leading and trailing zero
+    /// digits stripped as the server itself does. Up to 3 integer digits (< 10^12) and 2
+    /// fraction digits (6 decimals padded to 8).
     @inline(__always) mutating func numeric(_ price: Price) {
         let negative = price.micros < 0
         let magnitude = price.micros.magnitude

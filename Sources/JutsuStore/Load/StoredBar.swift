@@ -79,7 +79,7 @@ extension PGConnection {
                 lastName = Array(name)
                 lastKey = keys[String(decoding: name, as: UTF8.self)]
             }
-            guard let key = lastKey, let ts = try r.timestampField(), let open = try r.priceField(),
+            guard lastKey != nil, let ts = try r.timestampField(), let open = try r.priceField(),
                   let high = try r.priceField(), let low = try r.priceField(), let close = try r.priceField(),
                   let volume = try r.int64Field(), let source = try r.field()
             else { throw StoreError(code: .protocolViolation, message: "unexpected NULL in a stored bar") }
