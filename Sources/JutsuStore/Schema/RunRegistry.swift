@@ -17,14 +17,18 @@ public struct RunRegistry {
     /// Inserts a `running` row and takes the run's liveness lock. Returns the run id.
     public func start(command: String, pipeline: String? = nil, trigger: String = "cli",
                       detailsJSON: String = "{}") throws -> Int64 {
-        let result = try connection.execute("""
-            INSERT INTO ingest_runs (command, pipeline, trigger, details) VALUES ($1, $2, $3, $4::jsonb) RETURNING run_id
-            """, [command, pipeline, trigger, detailsJSON], context: "start run")
-        guard let runID = result.int64(0, 0) else {
-            throw StoreError(code: .protocolViolation, message: "INSERT ... RETURNING gave no run id")
+        // The lock is taken before the row commits: no other process can ever see this run
+        // `running` without its lock held (and take it for a dead one).
+        try connection.transaction {
+            let result = try connection.execute("""
+                INSERT INTO ingest_runs (command, pipeline, trigger, details) VALUES ($1, $2, $3, $4::jsonb) RETURNING run_id
+                """, [command, pipeline, trigger, detailsJSON], context: "start run")
+            guard let runID = result.int64(0, 0) else {
+                throw StoreError(code: .protocolViolation, message: "INSERT ... RETURNING gave no run id")
+            }
+            try connection.execute("SELECT pg_advisory_lock(\(Self.lockArguments(runID)))", context: "run lock")
+            return runID
         }
-        try connection.execute("SELECT pg_advisory_lock(\(Self.lockArguments(runID)))", context: "run lock")
-        return runID
     }
 
     /// Records the end of a run and releases its lock.
