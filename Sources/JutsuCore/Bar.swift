@@ -66,3 +66,11 @@ public struct RejectedRow: Sendable, Equatable {
         self.message = message
     }
 }
+
+extension Bar {
+    /// The bar as one line of text (`symbol,timeframe,ts,open,high,low,close,volume`), for
+    /// reject records of rows that parsed but are not stored.
+    public var recordText: String {
+        "\(symbol.value),\(timeframe.rawValue),\(UnixTime.iso8601(ts)),\(open),\(high),\(low),\(close),\(volume)"
+    }
+}

@@ -32,7 +32,7 @@ struct BatchAssembler {
         batch.rejects.reserveCapacity(parsed.rejects.count)
         for reject in parsed.rejects {
             batch.rejects.append(RejectRecord(
-                location: "\(origin):\(reject.line)", symbol: fileSymbol?.value, timeframe: fileTimeframe,
+                location: SourceLocation(file: origin, line: reject.line).description, symbol: fileSymbol?.value, timeframe: fileTimeframe,
                 rawText: reject.rawText, reason: reject.reason, message: reject.message))
         }
 
@@ -41,10 +41,8 @@ struct BatchAssembler {
         batch.lines.reserveCapacity(parsed.bars.count)
         for sourced in parsed.bars {
             if let failure = validator.check(sourced.bar) {
-                let bar = sourced.bar
-                batch.rejects.append(RejectRecord(
-                    location: "\(origin):\(sourced.line)", symbol: bar.symbol.value, timeframe: bar.timeframe,
-                    rawText: Self.text(of: bar), reason: failure.reason, message: failure.message))
+                batch.rejects.append(.bar(sourced.bar, at: origin, line: sourced.line, reason: failure.reason,
+                                          message: failure.message))
                 continue
             }
             batch.bars.append(sourced.bar)
@@ -60,10 +58,8 @@ struct BatchAssembler {
                 let key = Key(series: SeriesKey(bar), ts: bar.ts)
                 if let earlier = latest.updateValue(i, forKey: key) {
                     alive[earlier] = false
-                    batch.rejects.append(RejectRecord(
-                        location: "\(origin):\(batch.lines[earlier])", symbol: key.series.symbol.value,
-                        timeframe: key.series.timeframe, rawText: Self.text(of: batch.bars[earlier]), reason: .duplicate,
-                        message: "duplicate key \(key.series) \(UnixTime.iso8601(key.ts)): superseded by line \(batch.lines[i])"))
+                    batch.rejects.append(.duplicate(batch.bars[earlier], at: origin, line: batch.lines[earlier],
+                                                    winnerLine: batch.lines[i]))
                 }
             }
             var kept = 0
@@ -94,10 +90,8 @@ struct BatchAssembler {
                 guard let j = index[Key(series: SeriesKey(bar), ts: bar.ts)], !dead[j] else { continue }
                 dead[j] = true
                 chunk.supersedes[i] = pending.supersedes[j]
-                pending.rejects.append(RejectRecord(
-                    location: "\(pending.origin):\(pending.lines[j])", symbol: bar.symbol.value, timeframe: bar.timeframe,
-                    rawText: text(of: pending.bars[j]), reason: .duplicate,
-                    message: "duplicate key \(SeriesKey(bar)) \(UnixTime.iso8601(bar.ts)): superseded by line \(chunk.lines[i])"))
+                pending.rejects.append(.duplicate(pending.bars[j], at: pending.origin, line: pending.lines[j],
+                                                  winnerLine: chunk.lines[i]))
             }
             if dead.contains(true) {
                 var kept = 0
@@ -136,10 +130,5 @@ struct BatchAssembler {
             i = j
         }
         return true
-    }
-
-    /// A bar as text, for reject records of rows that parsed but broke a rule.
-    static func text(of bar: Bar) -> String {
-        "\(bar.symbol.value),\(bar.timeframe.rawValue),\(UnixTime.iso8601(bar.ts)),\(bar.open),\(bar.high),\(bar.low),\(bar.close),\(bar.volume)"
     }
 }

@@ -12,6 +12,8 @@ public struct ImportOptions: Sendable {
     /// Rows per atomic batch (one transaction). Bigger batches cost the server less per row
     /// (each COPY statement sets up per-partition insert buffers); memory grows with them.
     public var batchSize: Int
+    /// 100,000 rows: server cost per row near its floor, peak RSS ~60 MiB (docs/BENCHMARKS.md).
+    public static let defaultBatchSize = 100_000
     /// A run whose rejected/read ratio is above this fails (exit 1); its valid rows stay loaded.
     public var maxRejectRatio: Double
     /// "Now" for the future-timestamp rule (UTC seconds): injected, so runs are reproducible.
@@ -19,7 +21,7 @@ public struct ImportOptions: Sendable {
     public var trigger: String
 
     public init(files: [String], csv: CSVOptions = CSVOptions(), dataSource: DataSourceName = .csv,
-                dryRun: Bool = false, batchSize: Int = 100_000, maxRejectRatio: Double = 0.10,
+                dryRun: Bool = false, batchSize: Int = ImportOptions.defaultBatchSize, maxRejectRatio: Double = 0.10,
                 now: Int64, trigger: String = "cli") {
         self.files = files
         self.csv = csv

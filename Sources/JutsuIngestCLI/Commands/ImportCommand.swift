@@ -48,7 +48,7 @@ struct ImportCommand: ParsableCommand {
     var format: OutputFormat = .text
 
     @Option(name: .customLong("batch-size"), help: "Rows per atomic batch.")
-    var batchSize: Int = 100_000
+    var batchSize: Int = ImportOptions.defaultBatchSize
 
     @Option(name: .customLong("max-reject-ratio"), help: "Fail the run (exit 1) when more than this share of rows is rejected.")
     var maxRejectRatio: Double = 0.10

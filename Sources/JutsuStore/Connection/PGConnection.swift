@@ -60,10 +60,7 @@ public final class PGConnection: @unchecked Sendable {
 
     /// Server version as an integer, e.g. 150018.
     public var serverVersion: Int { Int(PQserverVersion(handle)) }
-    /// Backend process id (for tests that terminate the connection).
-    public var backendPID: Int32 { PQbackendPID(handle) }
     public var databaseName: String { String(cString: PQdb(handle)) }
-    public var isInTransaction: Bool { PQtransactionStatus(handle) != PQTRANS_IDLE }
 
     /// Runs one or more statements without parameters.
     @discardableResult

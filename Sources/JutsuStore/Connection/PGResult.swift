@@ -33,11 +33,4 @@ public final class PGResult {
     public func bool(_ row: Int, _ column: Int) -> Bool? {
         string(row, column).map { $0 == "t" }
     }
-
-    /// Raw bytes of a cell, valid while the result lives.
-    public func withBytes<R>(_ row: Int, _ column: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        let length = Int(PQgetlength(handle, Int32(row), Int32(column)))
-        let pointer = UnsafeRawPointer(PQgetvalue(handle, Int32(row), Int32(column)))
-        return try body(UnsafeRawBufferPointer(start: pointer, count: length))
-    }
 }

@@ -115,10 +115,9 @@ public final class BatchLoader {
                     // An earlier row of this file had the same key; this later one wins, the
                     // earlier one is the duplicate. The earlier row's outcome stays counted.
                     series.reject(.duplicate)
-                    plan.rejects.append(RejectRecord(
-                        location: "\(batch.origin):\(batch.lines[i])", symbol: key.symbol.value, timeframe: key.timeframe,
-                        rawText: old.text(series: key), reason: .duplicate,
-                        message: "duplicate key \(key) \(UnixTime.iso8601(bar.ts)): an earlier row of this input was superseded by line \(batch.lines[i])"))
+                    // The superseded row's own line is not kept: record its stored values at the winner's line.
+                    plan.rejects.append(.bar(old.bar(of: key), at: batch.origin, line: batch.lines[i], reason: .duplicate,
+                                             message: "duplicate key \(key) \(UnixTime.iso8601(bar.ts)): an earlier row of this file (these values) was superseded by line \(batch.lines[i])"))
                     if changed, old.runID != runID {
                         series.unchanged -= 1
                         series.updated += 1

@@ -67,6 +67,21 @@ public struct RejectRecord: Sendable, Equatable {
     }
 }
 
+extension RejectRecord {
+    /// A row that parsed into `bar` but is not stored, read at `origin`:`line`.
+    public static func bar(_ bar: Bar, at origin: String, line: Int64, reason: RejectReason,
+                           message: String) -> RejectRecord {
+        RejectRecord(location: SourceLocation(file: origin, line: line).description, symbol: bar.symbol.value,
+                     timeframe: bar.timeframe, rawText: bar.recordText, reason: reason, message: message)
+    }
+
+    /// `superseded`, read at `origin`:`line`, lost to a later row of the same key at `winnerLine`.
+    public static func duplicate(_ superseded: Bar, at origin: String, line: Int64, winnerLine: Int64) -> RejectRecord {
+        bar(superseded, at: origin, line: line, reason: .duplicate,
+            message: "duplicate key \(SeriesKey(superseded)) \(UnixTime.iso8601(superseded.ts)): superseded by line \(winnerLine)")
+    }
+}
+
 /// A `data_source` value: lower-case letters, digits, `_` and `-`, 1 to 32 characters.
 public struct DataSourceName: Hashable, Sendable, CustomStringConvertible {
     public let value: String

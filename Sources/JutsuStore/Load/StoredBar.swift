@@ -15,9 +15,10 @@ struct StoredBar {
         open == bar.open && high == bar.high && low == bar.low && close == bar.close && volume == bar.volume
     }
 
-    /// The stored row as CSV-like text, for a reject record that names a superseded row.
-    func text(series: SeriesKey) -> String {
-        "\(series.symbol.value),\(series.timeframe.rawValue),\(UnixTime.iso8601(ts)),\(open),\(high),\(low),\(close),\(volume)"
+    /// The stored row as a bar of `series`.
+    func bar(of series: SeriesKey) -> Bar {
+        Bar(symbol: series.symbol, timeframe: series.timeframe, ts: ts, open: open, high: high, low: low,
+            close: close, volume: volume)
     }
 }
 

@@ -42,13 +42,27 @@ public final class PartitionCache {
     /// Groups bar indices by the leaf that holds them; nil key for leaves not ensured (which
     /// then go through the parent table).
     func leaves(of bars: [Bar], _ indices: [Int]) -> [(name: String?, indices: [Int])] {
-        var groups: [Leaf: [Int]] = [:]
+        var groups: [[Int]] = []
+        var slot: [Leaf: Int] = [:]
         var order: [Leaf] = []
+        var last: (leaf: Leaf, slot: Int)?
         for i in indices {
             let leaf = Self.leaf(timeframe: bars[i].timeframe, ts: bars[i].ts)
-            if groups[leaf] == nil { order.append(leaf) }
-            groups[leaf, default: []].append(i)
+            // Consecutive rows of a series mostly share a leaf: hash only when it changes.
+            if let last, last.leaf == leaf {
+                groups[last.slot].append(i)
+                continue
+            }
+            let n: Int
+            if let known = slot[leaf] { n = known } else {
+                n = groups.count
+                slot[leaf] = n
+                order.append(leaf)
+                groups.append([])
+            }
+            groups[n].append(i)
+            last = (leaf, n)
         }
-        return order.map { (names[$0], groups[$0]!) }
+        return zip(order, groups).map { (names[$0], $1) }
     }
 }
