@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers (dependencies point inwards only):
-//   JutsuCore (pure domain, no I/O)  <-  JutsuCSV, JutsuStore, JutsuHTTP (adapters)
+//   JutsuCore (pure domain, no I/O)  <-  JutsuCSV, JutsuStore, JutsuHTTP, JutsuPipeline (adapters)
 //   <-  JutsuIngest (use cases)  <-  JutsuIngestCLI (entry point, product `jutsu-ingest`)
 let package = Package(
     name: "jutsu-ingest",
@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C system libraries. Each module map sits over a small header that also holds
@@ -29,11 +30,13 @@ let package = Package(
             "JutsuCore", "CLibPQ", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "JutsuHTTP", dependencies: ["CCurl"]),
+        // Pipeline definitions: the model, the YAML loader and linter, cron, globs.
+        .target(name: "JutsuPipeline", dependencies: ["JutsuCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "JutsuIngest", dependencies: [
-            "JutsuCore", "JutsuCSV", "JutsuStore", .product(name: "Logging", package: "swift-log"),
+            "JutsuCore", "JutsuCSV", "JutsuStore", "JutsuPipeline", .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "JutsuIngestCLI", dependencies: [
-            "JutsuCore", "JutsuCSV", "JutsuStore", "JutsuIngest", "JutsuHTTP",
+            "JutsuCore", "JutsuCSV", "JutsuStore", "JutsuIngest", "JutsuHTTP", "JutsuPipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -42,9 +45,10 @@ let package = Package(
         .target(name: "JutsuTestSupport", dependencies: ["JutsuStore"], path: "Tests/JutsuTestSupport"),
         .testTarget(name: "JutsuCoreTests", dependencies: ["JutsuCore"]),
         .testTarget(name: "JutsuCSVTests", dependencies: ["JutsuCore", "JutsuCSV"]),
+        .testTarget(name: "JutsuPipelineTests", dependencies: ["JutsuCore", "JutsuPipeline"]),
         .testTarget(name: "JutsuStoreTests", dependencies: ["JutsuCore", "JutsuStore", "JutsuTestSupport"]),
         .testTarget(name: "JutsuIngestTests", dependencies: [
-            "JutsuCore", "JutsuCSV", "JutsuStore", "JutsuIngest", "JutsuHTTP", "JutsuTestSupport",
+            "JutsuCore", "JutsuCSV", "JutsuStore", "JutsuIngest", "JutsuHTTP", "JutsuPipeline", "JutsuTestSupport",
         ]),
     ],
     swiftLanguageModes: [.v6]
