@@ -89,3 +89,21 @@ public enum NumberParseFailure: Error, Equatable, Sendable {
     /// A number, but beyond what the column holds (`1e400`, 13+ integer digits).
     case outOfRange
 }
+
+extension Price {
+    /// `self × factor` (both exact, six places), rounded half-even back to six places; `nil` when
+    /// the product is beyond `maxMicros`. For `normalize.price_scale` (prices given in cents:
+    /// factor 0.01).
+    public func scaled(by factor: Price) -> Price? {
+        let product = Int128(micros) * Int128(factor.micros)
+        let scale = Int128(Price.scale)
+        var quotient = product / scale
+        let remainder = product % scale
+        let twice = remainder.magnitude * 2
+        if twice > scale.magnitude || (twice == scale.magnitude && quotient % 2 != 0) {
+            quotient += product < 0 ? -1 : 1
+        }
+        guard quotient.magnitude <= UInt128(Price.maxMicros) else { return nil }
+        return Price(micros: Int64(quotient))
+    }
+}

@@ -18,6 +18,9 @@ public enum RejectReason: String, Sendable, CaseIterable, Codable {
     case futureTimestamp = "future_timestamp"
     case weekendDailyBar = "weekend_daily_bar"
     case duplicate = "duplicate"
+    case exists = "exists"
+    case sourcePriority = "source_priority"
+    case priceScaleOverflow = "price_scale_overflow"
 
     /// The code, e.g. `high_below_low`.
     public var code: String { rawValue }
@@ -42,6 +45,9 @@ public enum RejectReason: String, Sendable, CaseIterable, Codable {
         case .futureTimestamp: "timestamp is in the future"
         case .weekendDailyBar: "daily bar dated on a Saturday or Sunday"
         case .duplicate: "same key appears more than once in the input"
+        case .exists: "key already stored with other values; load mode append never changes stored bars"
+        case .sourcePriority: "stored bar comes from a source listed earlier in load.source_priority"
+        case .priceScaleOverflow: "a price is too large after normalize.price_scale"
         }
     }
 

@@ -7,11 +7,58 @@ import JutsuStore
 struct BatchAssembler {
     var validator: BarValidator
     let dataSource: DataSourceName
+    /// Rules set to `warn`: checked after `validator`; a failing row is stored and counted.
+    var warnValidator: BarValidator?
+    /// The normalize step, before validation: vendor symbol -> stored symbol, price factor.
+    var symbolMap: [Symbol: Symbol] = [:]
+    var priceScale: Price?
+    /// Rows stored although a `warn` rule flagged them, since the last `takeWarnings()`.
+    private(set) var warnings: Int64 = 0
     private var seen = SeenKeys()
 
     init(validator: BarValidator, dataSource: DataSourceName) {
         self.validator = validator
         self.dataSource = dataSource
+    }
+
+    init(options: ImportOptions) {
+        var validator = BarValidator(now: options.now)
+        validator.enabled = options.errorRules
+        self.init(validator: validator, dataSource: options.dataSource)
+        if !options.warnRules.isEmpty {
+            var warn = BarValidator(now: options.now)
+            warn.enabled = options.warnRules
+            warnValidator = warn
+        }
+        symbolMap = options.symbolMap
+        priceScale = options.priceScale
+    }
+
+    mutating func takeWarnings() -> Int64 {
+        defer { warnings = 0 }
+        return warnings
+    }
+
+    /// Applies `symbol_map` and `price_scale`; a price that overflows is the row's reject.
+    struct NormalizeFailure: Error {
+        var reason: RejectReason
+        var message: String
+    }
+
+    func normalized(_ bar: Bar) -> Result<Bar, NormalizeFailure> {
+        var bar = bar
+        if let mapped = symbolMap[bar.symbol] { bar.symbol = mapped }
+        if let factor = priceScale {
+            for (name, path) in [("open", \Bar.open), ("high", \Bar.high), ("low", \Bar.low), ("close", \Bar.close)] as [(String, WritableKeyPath<Bar, Price>)] {
+                guard let scaled = bar[keyPath: path].scaled(by: factor) else {
+                    return .failure(NormalizeFailure(
+                        reason: .priceScaleOverflow,
+                        message: "field '\(name)' value '\(bar[keyPath: path])': too large after price_scale \(factor)"))
+                }
+                bar[keyPath: path] = scaled
+            }
+        }
+        return .success(bar)
     }
 
     struct Key: Hashable {
@@ -39,13 +86,25 @@ struct BatchAssembler {
         // Valid rows go straight into the batch (no intermediate copy: memory per row counts).
         batch.bars.reserveCapacity(parsed.bars.count)
         batch.lines.reserveCapacity(parsed.bars.count)
+        let normalizing = !symbolMap.isEmpty || priceScale != nil
         for sourced in parsed.bars {
-            if let failure = validator.check(sourced.bar) {
-                batch.rejects.append(.bar(sourced.bar, at: origin, line: sourced.line, reason: failure.reason,
+            var bar = sourced.bar
+            if normalizing {
+                switch normalized(bar) {
+                case .success(let b): bar = b
+                case .failure(let failure):
+                    batch.rejects.append(.bar(bar, at: origin, line: sourced.line, reason: failure.reason,
+                                              message: failure.message))
+                    continue
+                }
+            }
+            if let failure = validator.check(bar) {
+                batch.rejects.append(.bar(bar, at: origin, line: sourced.line, reason: failure.reason,
                                           message: failure.message))
                 continue
             }
-            batch.bars.append(sourced.bar)
+            if let warnValidator, warnValidator.check(bar) != nil { warnings += 1 }
+            batch.bars.append(bar)
             batch.lines.append(sourced.line)
         }
         // Files are sorted per series (either way) almost always: then no key can repeat within

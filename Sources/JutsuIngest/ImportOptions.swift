@@ -20,6 +20,19 @@ public struct ImportOptions: Sendable {
     public var now: Int64
     public var trigger: String
 
+    // Set by pipeline runs (defaults are what `import` does).
+    /// The run this load belongs to; nil: the import registers (and finishes) its own run.
+    public var runID: Int64?
+    /// `data_audit_log.operation`.
+    public var operation = "import"
+    public var filter: RowFilter?
+    /// Rules that reject a row, and rules that only count a warning.
+    public var errorRules = Set(BarValidator.Rule.allCases)
+    public var warnRules: Set<BarValidator.Rule> = []
+    public var symbolMap: [Symbol: Symbol] = [:]
+    public var priceScale: Price?
+    public var policy = LoadPolicy()
+
     public init(files: [String], csv: CSVOptions = CSVOptions(), dataSource: DataSourceName = .csv,
                 dryRun: Bool = false, batchSize: Int = ImportOptions.defaultBatchSize, maxRejectRatio: Double = 0.10,
                 now: Int64, trigger: String = "cli") {

@@ -25,7 +25,8 @@ public final class ImportRunner {
     /// What the parse thread hands to the loader.
     enum Message: Sendable {
         case opened(file: Int, dialect: Dialect)
-        case chunk(file: Int, LoadBatch, volumeRounded: Int64, bytesConsumed: Int64, rowsRead: Int64)
+        case chunk(file: Int, LoadBatch, volumeRounded: Int64, bytesConsumed: Int64, rowsRead: Int64,
+                   removed: RowFilter.Removed, warnings: Int64)
         case failed(file: Int, message: String)
     }
 
@@ -40,13 +41,15 @@ public final class ImportRunner {
             files: options.files.map { ImportSummary.FileSummary(path: $0) }, durationSeconds: 0)
 
         let registry = RunRegistry(connection: connection)
-        var runID: Int64 = 0
-        if !options.dryRun {
+        var runID: Int64 = options.runID ?? 0
+        summary.runID = options.runID
+        if !options.dryRun, options.runID == nil {
             try registry.abortAbandonedRuns()
             runID = try registry.start(command: "import", trigger: options.trigger, detailsJSON: detailsJSON())
             summary.runID = runID
         }
-        let loader = BatchLoader(connection: connection, runID: runID, operation: "import", dryRun: options.dryRun)
+        let loader = BatchLoader(connection: connection, runID: runID, operation: options.operation,
+                                 dryRun: options.dryRun, policy: options.policy)
         let chunkRows = min(options.batchSize, Self.chunkRows)
         let queue = BoundedQueue<Message>(capacity: max(2, (options.batchSize + chunkRows - 1) / chunkRows))
         let parseDone = DispatchSemaphore(value: 0)
@@ -54,7 +57,7 @@ public final class ImportRunner {
         let totalBytes = sizes.reduce(0, +)
 
         let parse = Thread { [options] in
-            Self.parseFiles(options, chunkRows: chunkRows, into: queue)
+            Self.parseFiles(options, chunkRows: chunkRows) { queue.push($0) }
             queue.close()
             parseDone.signal()
         }
@@ -74,6 +77,7 @@ public final class ImportRunner {
                 let result = try loader.load(batch)
                 summary.files[file].rows += result.counts
                 summary.rows += result.counts
+                for (key, counts) in result.perSeries { summary.series[key, default: LoadCounts()] += counts }
             } catch {
                 loadError = error
                 summary.files[file].error = "\(error)"
@@ -91,7 +95,10 @@ public final class ImportRunner {
                 summary.files[file].dateFormat = dialect.dateFormat.rawValue
                 summary.files[file].ignoredColumns = dialect.ignoredColumns
                 summary.files[file].columnsNotStored = dialect.ignoredByDesignColumns
-            case .chunk(let file, let chunk, let rounded, let consumed, let rowsRead):
+            case .chunk(let file, let chunk, let rounded, let consumed, let rowsRead, let removed, let warnings):
+                summary.skipped += removed.skipped
+                summary.warned += warnings
+                for (key, n) in removed.discarded { summary.discarded[key, default: 0] += n }
                 if pending?.file != file { flush() }
                 if pending == nil {
                     // Sized once: growing by doubling would hold up to twice the batch.
@@ -131,34 +138,37 @@ public final class ImportRunner {
                 format: "%.1f%% of rows were rejected, above --max-reject-ratio %.1f%%", ratio * 100, options.maxRejectRatio * 100)
         }
         summary.durationSeconds = Date().timeIntervalSince(started)
-        if !options.dryRun {
+        if !options.dryRun, options.runID == nil {
             try registry.finish(runID, status: summary.status.rawValue, error: summary.error)
         }
         return summary
     }
 
-    /// The parse thread: every file in turn, chunk by chunk. Never touches the database.
-    static func parseFiles(_ options: ImportOptions, chunkRows: Int, into queue: BoundedQueue<Message>) {
-        var assembler = BatchAssembler(validator: BarValidator(now: options.now), dataSource: options.dataSource)
+    /// The parse thread: every file in turn, chunk by chunk, each handed to `emit` (which
+    /// returns false to stop). Never touches the database.
+    static func parseFiles(_ options: ImportOptions, chunkRows: Int, emit: (Message) -> Bool) {
+        var assembler = BatchAssembler(options: options)
         for (index, path) in options.files.enumerated() {
             assembler.startFile()
             let reader: BarFileReader
             do {
                 reader = try BarFileReader(path: path, options: options.csv)
             } catch {
-                guard queue.push(.failed(file: index, message: "\(error)")) else { return }
+                guard emit(.failed(file: index, message: "\(error)")) else { return }
                 continue
             }
-            guard queue.push(.opened(file: index, dialect: reader.dialect)) else { return }
+            guard emit(.opened(file: index, dialect: reader.dialect)) else { return }
             do {
                 while let parsed = try reader.nextBatch(maxRows: chunkRows) {
-                    let chunk = assembler.assemble(parsed, origin: path, fileSymbol: reader.dialect.symbol,
+                    var chunk = assembler.assemble(parsed, origin: path, fileSymbol: reader.dialect.symbol,
                                                    fileTimeframe: reader.dialect.timeframe)
-                    guard queue.push(.chunk(file: index, chunk, volumeRounded: Int64(parsed.roundedVolumes),
-                                            bytesConsumed: reader.bytesConsumed, rowsRead: reader.rowsRead)) else { return }
+                    let removed = options.filter?.apply(to: &chunk) ?? RowFilter.Removed()
+                    guard emit(.chunk(file: index, chunk, volumeRounded: Int64(parsed.roundedVolumes),
+                                      bytesConsumed: reader.bytesConsumed, rowsRead: reader.rowsRead,
+                                      removed: removed, warnings: assembler.takeWarnings())) else { return }
                 }
             } catch {
-                guard queue.push(.failed(file: index, message: "\(error)")) else { return }
+                guard emit(.failed(file: index, message: "\(error)")) else { return }
             }
         }
     }

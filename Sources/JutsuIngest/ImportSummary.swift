@@ -15,6 +15,15 @@ public struct ImportSummary: Sendable, Encodable {
     public var error: String?
     /// The kind of failure, for the exit code: input (exit 2) or load (exit 1).
     public var failureKind: FailureKind?
+    // Pipeline runs read these (not part of the import JSON):
+    /// Counts per series, as the loader reported them.
+    public var series: [SeriesKey: LoadCounts] = [:]
+    /// Rows outside the pipeline's selection or window (not read, in the run's terms).
+    public var skipped: Int64 = 0
+    /// Valid rows of series discarded as a whole.
+    public var discarded: [SeriesKey: Int64] = [:]
+    /// Rows stored although a `warn` rule flagged them.
+    public var warned: Int64 = 0
 
     public enum FailureKind: String, Sendable, Encodable { case input, load, rejects }
 

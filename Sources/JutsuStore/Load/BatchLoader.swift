@@ -19,11 +19,15 @@ public final class BatchLoader {
     public let operation: String
     /// Compare and count, but roll every batch back: what the load would do, with nothing written.
     public let dryRun: Bool
+    /// What may happen to a stored bar that the batch has with other values.
+    public let policy: LoadPolicy
     let partitions = PartitionCache()
     var stagingReady = false
     var encodeBuffer: [UInt8] = []
 
-    public init(connection: PGConnection, runID: Int64, operation: String, dryRun: Bool = false) {
+    public init(connection: PGConnection, runID: Int64, operation: String, dryRun: Bool = false,
+                policy: LoadPolicy = LoadPolicy()) {
+        self.policy = policy
         self.connection = connection
         self.runID = runID
         self.operation = operation
@@ -111,6 +115,14 @@ public final class BatchLoader {
                 }
                 let old = rows[n]
                 let changed = !old.hasSameValues(as: bar)
+                // Bars stored before this run may be protected by the load policy (a row this
+                // run wrote itself is always superseded by a later row of the same file).
+                if changed, old.runID != runID, let refusal = policy.refusal(storedSource: old.dataSource, incoming: source) {
+                    series.reject(refusal)
+                    plan.rejects.append(.bar(bar, at: batch.origin, line: batch.lines[i], reason: refusal,
+                                             message: policy.message(refusal, key: key, ts: bar.ts, storedSource: old.dataSource, stored: old.bar(of: key))))
+                    continue
+                }
                 if batch.supersedes[i] {
                     // An earlier row of this file had the same key; this later one wins, the
                     // earlier one is the duplicate. The earlier row's outcome stays counted.

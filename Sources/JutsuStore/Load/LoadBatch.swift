@@ -55,9 +55,12 @@ public struct RejectRecord: Sendable, Equatable {
     public var rawText: String
     public var reason: RejectReason
     public var message: String
+    /// The bar's time when the row got that far (for windows of incremental runs); not stored.
+    public var ts: Int64?
 
     public init(location: String, symbol: String?, timeframe: Timeframe?, rawText: String,
-                reason: RejectReason, message: String) {
+                reason: RejectReason, message: String, ts: Int64? = nil) {
+        self.ts = ts
         self.location = location
         self.symbol = symbol
         self.timeframe = timeframe
@@ -72,7 +75,8 @@ extension RejectRecord {
     public static func bar(_ bar: Bar, at origin: String, line: Int64, reason: RejectReason,
                            message: String) -> RejectRecord {
         RejectRecord(location: SourceLocation(file: origin, line: line).description, symbol: bar.symbol.value,
-                     timeframe: bar.timeframe, rawText: bar.recordText, reason: reason, message: message)
+                     timeframe: bar.timeframe, rawText: bar.recordText, reason: reason, message: message,
+                     ts: bar.ts)
     }
 
     /// `superseded`, read at `origin`:`line`, lost to a later row of the same key at `winnerLine`.
