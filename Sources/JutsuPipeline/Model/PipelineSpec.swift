@@ -106,7 +106,7 @@ public struct SourceSpec: Sendable, Equatable {
 public struct CSVSourceOptions: Sendable, Equatable {
     /// One byte: `,` `;` `\t` (written `tab` or `"\t"`) `|`.
     public var delimiter: UInt8?
-    /// A `DateFormat` raw value (`iso`, `mdy`, `dmy`, `epoch_s`, `epoch_ms`, ...), as `import --date-format`.
+    /// A JutsuCSV `DateFormat` raw value (`iso-date`, `iso-datetime`, `mm/dd/yyyy`, `yyyymmdd`, `epoch-s`, `epoch-ms`, `epoch-ns`), as `import --date-format`.
     public var dateFormat: String?
     public var hasHeader: Bool?
 

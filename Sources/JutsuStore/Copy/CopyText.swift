@@ -48,6 +48,12 @@ public enum CopyText {
         return out + "}"
     }
 
+    /// As `arrayLiteral`, nil as NULL.
+    public static func nullableArrayLiteral(_ values: [String?]) -> String {
+        "{" + values.map { $0.map { arrayLiteral([$0]).dropFirst().dropLast() }.map(String.init) ?? "NULL" }
+            .joined(separator: ",") + "}"
+    }
+
     /// A PostgreSQL array literal of bigints, nil as NULL.
     public static func intArrayLiteral(_ values: [Int64?]) -> String {
         "{" + values.map { $0.map(String.init) ?? "NULL" }.joined(separator: ",") + "}"

@@ -1,0 +1,207 @@
+import Foundation
+import JutsuCore
+import JutsuPipeline
+import JutsuStore
+import Logging
+
+/// Runs a pipeline: plan (one read of the files: windows and reject ratios per series), then
+/// load, files grouped so that each series is loaded by exactly one worker, up to
+/// `concurrency` workers at once, each on its own connection.
+///
+/// Under the pipeline's advisory lock (a second run waits or exits), inside one `ingest_runs`
+/// row; every series ends `succeeded` or `failed` in `pipeline_series_state`, and the run
+/// `succeeded`, `partial` or `failed`.
+public final class PipelineRunner {
+    public let spec: PipelineSpec
+    public let request: PipelineRunRequest
+    let connect: @Sendable () throws -> PGConnection
+    let logger: Logger
+
+    public init(spec: PipelineSpec, request: PipelineRunRequest, logger: Logger,
+                connect: @escaping @Sendable () throws -> PGConnection) {
+        self.spec = spec
+        self.request = request
+        self.logger = logger
+        self.connect = connect
+    }
+
+    public func run() throws -> PipelineRunSummary {
+        let started = Date()
+        let coordinator = try connect()
+        let state = PipelineStateStore(connection: coordinator)
+        if !request.dryRun {
+            guard try state.lock(pipeline: spec.name, wait: request.wait) else {
+                throw PipelineRunError.busy(pipeline: spec.name, holder: try state.runningDescription(pipeline: spec.name))
+            }
+        }
+        defer { if !request.dryRun { try? state.unlock(pipeline: spec.name) } }
+
+        let planner = PipelinePlanner(spec: spec, request: request)
+        let plan = try planner.plan(connection: coordinator)
+        var summary = PipelineRunSummary(pipeline: spec.name, dryRun: request.dryRun, plan: plan)
+        if !plan.unmatched.isEmpty, plan.files.isEmpty {
+            summary.status = .failed
+            summary.failureKind = .input
+            summary.error = "no file matches source.paths \(plan.unmatched)"
+            return summary
+        }
+
+        let registry = RunRegistry(connection: coordinator)
+        var runID: Int64?
+        if !request.dryRun {
+            try registry.abortAbandonedRuns()
+            runID = try registry.start(command: "run", pipeline: spec.name, trigger: request.trigger,
+                                       detailsJSON: detailsJSON(plan))
+            summary.runID = runID
+        }
+
+        // Series over their reject ratio fail before anything of them is written.
+        var discard = Set<SeriesKey>()
+        for series in plan.series {
+            guard let key = series.key else { continue }
+            let read = series.rows + series.rejected
+            if read > 0, Double(series.rejected) / Double(read) > spec.validate.maxRejectRatio {
+                discard.insert(key)
+                summary.seriesErrors[key] = String(
+                    format: "%lld of %lld rows rejected (%.1f%%), above validate.max_reject_ratio %.1f%%: none of its rows stored",
+                    series.rejected, read, Double(series.rejected) / Double(read) * 100, spec.validate.maxRejectRatio * 100)
+            }
+        }
+
+        let selection = try planner.selectedSymbols()
+        let windows = try planner.windows(states: try state.states(pipeline: spec.name), store: state)
+        let filter = RowFilter(symbols: selection, windowStart: windows.byKey.compactMapValues { $0.from },
+                               defaultStart: windows.defaultStart, discard: discard)
+        let units = Self.units(plan)
+        let results = ResultBox(count: units.count)
+        let next = ResultBox.Counter()
+        let workers = max(1, min(spec.concurrency, units.count))
+        let options = try planner.importOptions(files: [], filter: filter)
+        let unitRunID = runID ?? 0
+        let group = DispatchGroup()
+        for w in 0..<workers {
+            group.enter()
+            let thread = Thread { [connect, logger] in
+                defer { group.leave() }
+                var connection: PGConnection?
+                while let u = next.take(below: units.count) {
+                    var unitOptions = options
+                    unitOptions.files = units[u]
+                    unitOptions.runID = unitRunID
+                    do {
+                        if connection == nil { connection = try connect() }
+                        let runner = ImportRunner(connection: connection!, options: unitOptions, logger: logger)
+                        results.set(u, .success(try runner.run()))
+                    } catch {
+                        results.set(u, .failure(error))
+                        connection = nil   // a broken connection is not reused
+                    }
+                }
+            }
+            thread.name = "jutsu-series-\(w)"
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        group.wait()
+
+        for (u, result) in results.values.enumerated() {
+            switch result ?? .failure(PipelineRunError.input("the worker for \(units[u]) did not run")) {
+            case .success(let unit): summary.add(unit)
+            case .failure(let error):
+                for file in units[u] { summary.fileErrors[file] = "\(error)" }
+                for series in plan.series where !Set(series.files).isDisjoint(with: units[u]) {
+                    if let key = series.key { summary.seriesErrors[key] = summary.seriesErrors[key] ?? "\(error)" }
+                }
+            }
+        }
+        for (file, text) in plan.fileErrors {
+            summary.fileErrors[file] = text
+            for series in plan.series where series.files.contains(file) {
+                if let key = series.key { summary.seriesErrors[key] = summary.seriesErrors[key] ?? text }
+            }
+        }
+        summary.finishSeries(plan: plan, discard: discard)
+
+        if let runID {
+            for s in summary.series where s.status == .failed {
+                guard let key = s.key else { continue }
+                try state.recordFailedSeries(runID: runID, symbol: key.symbol.value, timeframe: key.timeframe.rawValue,
+                                             dataSource: spec.source.name, discarded: s.rows.discarded,
+                                             error: s.error ?? "failed")
+            }
+            try state.addRunCounts(runID: runID, discarded: 0, warned: summary.warned)
+            try state.record(pipeline: spec.name, runID: runID, outcomes: summary.series.map {
+                PipelineStateStore.Outcome(symbol: $0.symbol, timeframe: $0.timeframe, succeeded: $0.status == .succeeded,
+                                           lastRead: $0.to, error: $0.error)
+            })
+        }
+        summary.durationSeconds = Date().timeIntervalSince(started)
+        if let runID {
+            try registry.finish(runID, status: summary.status.rawValue, error: summary.error)
+        }
+        return summary
+    }
+
+    /// Files that share a series load in one worker, in path order (so the last file wins a
+    /// key that two files hold, as `import` of the same files would decide).
+    static func units(_ plan: PipelinePlan) -> [[String]] {
+        var parent = Array(plan.files.indices)
+        func find(_ i: Int) -> Int {
+            var i = i
+            while parent[i] != i { parent[i] = parent[parent[i]]; i = parent[i] }
+            return i
+        }
+        let index = Dictionary(uniqueKeysWithValues: plan.files.enumerated().map { ($1, $0) })
+        for series in plan.series {
+            let members = series.files.compactMap { index[$0] }
+            for m in members.dropFirst() { parent[find(m)] = find(members[0]) }
+        }
+        var groups: [Int: [String]] = [:]
+        for (i, file) in plan.files.enumerated() where plan.fileErrors[file] == nil {
+            groups[find(i), default: []].append(file)
+        }
+        return groups.keys.sorted().map { groups[$0]! }
+    }
+
+    func detailsJSON(_ plan: PipelinePlan) -> String {
+        let details: [String: Any] = [
+            "pipeline_file": spec.file, "files": plan.files.count, "series": plan.series.count,
+            "data_source": spec.source.name, "full_refresh": request.fullRefresh,
+            "since": request.since?.description ?? NSNull(),
+            "pid": Int(ProcessInfo.processInfo.processIdentifier), "host": ProcessInfo.processInfo.hostName,
+        ]
+        return (try? JSONSerialization.data(withJSONObject: details, options: [.sortedKeys]))
+            .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}
+
+/// Results of the units, filled in by the worker threads.
+final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [Result<ImportSummary, any Error>?]
+
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ value: Result<ImportSummary, any Error>) {
+        lock.lock(); defer { lock.unlock() }
+        storage[i] = value
+    }
+
+    var values: [Result<ImportSummary, any Error>?] {
+        lock.lock(); defer { lock.unlock() }
+        return storage
+    }
+
+    /// Hands out unit indices to workers.
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var next = 0
+
+        func take(below limit: Int) -> Int? {
+            lock.lock(); defer { lock.unlock() }
+            guard next < limit else { return nil }
+            defer { next += 1 }
+            return next
+        }
+    }
+}
