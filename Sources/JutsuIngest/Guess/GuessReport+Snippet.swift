@@ -83,6 +83,7 @@ extension GuessReport {
     }
 
     private var previewSummary: String {
+        if readWholeFile, rowsRead == 0 { return "checked: the file has no data rows" }
         let rows = readWholeFile ? "all \(rowsRead) rows of the file" : "the first \(rowsRead) rows"
         if rejects.isEmpty { return "checked: \(rows), no row rejected" }
         var counts: [RejectReason: Int] = [:]

@@ -16,6 +16,7 @@ extension GuessReport {
                     "\(bar.open)", "\(bar.high)", "\(bar.low)", "\(bar.close)", "\(bar.volume)"]
         }
         let scope = readWholeFile ? "all \(rowsRead) rows" : "the first \(rowsRead) rows"
+        if readWholeFile, rowsRead == 0 { return "the file has no data rows\n" }
         if rows.isEmpty {
             out += "no valid bar among \(scope)\n"
         } else {

@@ -13,7 +13,7 @@ struct GuessCommand: ParsableCommand {
             each guessed value commented with what it was guessed from. The same flags as \
             `import` correct a guess. --preview [N] also shows the first N bars as they would be \
             stored (default 10) and the rows rejected among those read. Never touches the database.
-            Example: jutsu-ingest guess vendor.csv --preview 5 > pipelines/vendor.yaml
+            Example: jutsu-ingest guess vendor.csv --preview 5, then jutsu-ingest guess vendor.csv > pipelines/vendor.yaml
             """)
 
     @Argument(help: "A CSV or .csv.gz file.")
