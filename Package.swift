@@ -49,6 +49,7 @@ let package = Package(
         .testTarget(name: "JutsuStoreTests", dependencies: ["JutsuCore", "JutsuStore", "JutsuTestSupport"]),
         .testTarget(name: "JutsuIngestTests", dependencies: [
             "JutsuCore", "JutsuCSV", "JutsuStore", "JutsuIngest", "JutsuHTTP", "JutsuPipeline", "JutsuTestSupport",
+            .product(name: "Yams", package: "Yams"),
         ]),
     ],
     swiftLanguageModes: [.v6]
