@@ -69,7 +69,7 @@ public struct PipelineRunSummary: Sendable, Encodable {
         public var read: Int64 = 0, inserted: Int64 = 0, updated: Int64 = 0, unchanged: Int64 = 0
         public var rejected: Int64 = 0, discarded: Int64 = 0
 
-        init(_ counts: LoadCounts, discarded: Int64) {
+        public init(_ counts: LoadCounts, discarded: Int64) {
             (read, inserted, updated, unchanged, rejected) =
                 (counts.read + discarded, counts.inserted, counts.updated, counts.unchanged, counts.rejected)
             self.discarded = discarded
