@@ -32,6 +32,9 @@ public struct ImportOptions: Sendable {
     public var symbolMap: [Symbol: Symbol] = [:]
     public var priceScale: Price?
     public var policy = LoadPolicy()
+    /// `load.mode: replace_range`: per series, the range whose stored bars this load replaces
+    /// (those it did not read are deleted once the series is loaded).
+    public var replaceRanges: [SeriesKey: ClosedRange<Int64>] = [:]
 
     public init(files: [String], csv: CSVOptions = CSVOptions(), dataSource: DataSourceName = .csv,
                 dryRun: Bool = false, batchSize: Int = ImportOptions.defaultBatchSize, maxRejectRatio: Double = 0.10,

@@ -124,6 +124,16 @@ public final class ImportRunner {
         }
         flush()
         parseDone.wait()
+        if loadError == nil, summary.failureKind != .input {
+            for (key, range) in options.replaceRanges.sorted(by: { $0.key < $1.key }) where summary.series[key] != nil {
+                do {
+                    summary.deleted[key] = try loader.deleteUnread(key, in: range, dataSource: options.dataSource.value)
+                } catch {
+                    loadError = error
+                    break
+                }
+            }
+        }
 
         if let loadError {
             summary.status = .failed

@@ -24,6 +24,8 @@ public struct ImportSummary: Sendable, Encodable {
     public var discarded: [SeriesKey: Int64] = [:]
     /// Rows stored although a `warn` rule flagged them.
     public var warned: Int64 = 0
+    /// Stored bars deleted by `replace_range`, per series.
+    public var deleted: [SeriesKey: Int64] = [:]
 
     public enum FailureKind: String, Sendable, Encodable { case input, load, rejects }
 

@@ -33,8 +33,12 @@ enum ExitCodes {
     static let success: Int32 = 0
     /// A run failed: database error, or rejects above `--max-reject-ratio`.
     static let failure: Int32 = 1
-    /// Usage or input error: bad flags, unreadable or malformed input files.
+    /// Usage or input error: bad flags, unreadable or malformed input files, invalid pipelines.
     static let usage: Int32 = 2
+    /// `run`: some series of the pipeline failed, the others succeeded.
+    static let partial: Int32 = 3
+    /// `run`: another run of the same pipeline is in progress (and --wait was not given).
+    static let busy: Int32 = 4
 }
 
 /// An error already worded for the user, with its exit code.
@@ -49,10 +53,12 @@ struct JutsuIngest: ParsableCommand {
         abstract: "Loads OHLCV bars into partitioned PostgreSQL tables: exact, idempotent, accounted for.",
         discussion: """
             Exit codes: 0 success; 1 the run failed (database error, or rejects above \
-            --max-reject-ratio); 2 usage or input error (bad flags, unreadable or malformed files).
+            --max-reject-ratio); 2 usage or input error (bad flags, unreadable or malformed files, \
+            invalid pipelines; `validate`: 1 when a pipeline has errors); 3 `run` partly failed \
+            (some series); 4 `run`: the pipeline is already running.
             Database: --database-url, else DATABASE_URL, else libpq PG* variables, else a private \
             cluster under .jutsu/pg (created on first use).
             """,
         version: "0.1.0",
-        subcommands: [ImportCommand.self, GuessCommand.self, DatabaseCommand.self])
+        subcommands: [ImportCommand.self, PlanCommand.self, RunCommand.self, GuessCommand.self, DatabaseCommand.self])
 }

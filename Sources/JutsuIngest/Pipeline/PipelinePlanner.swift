@@ -37,6 +37,8 @@ public struct PipelinePlan: Sendable, Encodable {
         /// Rows before the window (not read).
         public var skipped: Int64
         public var files: [String]
+        /// Oldest bar time read inside the window.
+        var first: Int64?
 
         var key: SeriesKey? {
             guard let s = try? Symbol(canonicalizing: symbol), let tf = Timeframe(parsing: timeframe) else { return nil }
@@ -175,7 +177,8 @@ public struct PipelinePlanner {
             }
             options.priceScale = factor
         }
-        options.policy = LoadPolicy(updatesStored: spec.load.mode != .append, sourcePriority: spec.load.sourcePriority)
+        options.policy = LoadPolicy(updatesStored: spec.load.mode != .append, sourcePriority: spec.load.sourcePriority,
+                                    recordsKeys: spec.load.mode == .replaceRange)
         return options
     }
 
@@ -287,7 +290,7 @@ public struct PipelinePlanner {
                 symbol: key.symbol.value, timeframe: key.timeframe.rawValue, watermark: window?.watermark,
                 basis: window?.basis ?? windows.defaultBasis, from: window.map { $0.from } ?? windows.defaultStart,
                 to: tally.last, rows: tally.rows, rejected: tally.rejected, skipped: tally.skipped,
-                files: tally.files.sorted().map { files[$0] }))
+                files: tally.files.sorted().map { files[$0] }, first: tally.first))
         }
         return PipelinePlan(pipeline: spec.name, sourceKind: spec.source.kind.rawValue, dataSource: spec.source.name,
                             files: files, unmatched: unmatched, series: series, fileErrors: fileErrors,

@@ -16,6 +16,8 @@ public struct PipelineRunSummary: Sendable, Encodable {
     public var discarded: Int64 = 0
     public var skipped: Int64 = 0
     public var warned: Int64 = 0
+    /// Stored bars deleted by `load.mode: replace_range` (not rows read).
+    public var deleted: Int64 = 0
     public var files: [ImportSummary.FileSummary] = []
     public var series: [Series] = []
     public var durationSeconds: Double = 0
@@ -26,6 +28,7 @@ public struct PipelineRunSummary: Sendable, Encodable {
     var plan: PipelinePlan
     var perSeries: [SeriesKey: LoadCounts] = [:]
     var discardedBySeries: [SeriesKey: Int64] = [:]
+    var deletedBySeries: [SeriesKey: Int64] = [:]
     var seriesErrors: [SeriesKey: String] = [:]
     var fileErrors: [String: String] = [:]
 
@@ -40,13 +43,15 @@ public struct PipelineRunSummary: Sendable, Encodable {
         public var to: Int64?
         public var watermark: Int64?
         public var rows: Rows
+        /// Stored bars of the range that the source no longer has, deleted (replace_range).
+        public var deleted: Int64 = 0
         public var error: String?
         var key: SeriesKey? {
             guard let s = try? Symbol(canonicalizing: symbol), let tf = Timeframe(parsing: timeframe) else { return nil }
             return SeriesKey(symbol: s, timeframe: tf)
         }
 
-        enum CodingKeys: String, CodingKey { case symbol, timeframe, status, basis, range, watermark, rows, error }
+        enum CodingKeys: String, CodingKey { case symbol, timeframe, status, basis, range, watermark, rows, deleted, error }
         enum RangeKeys: String, CodingKey { case from, to }
 
         public func encode(to encoder: any Encoder) throws {
@@ -60,6 +65,7 @@ public struct PipelineRunSummary: Sendable, Encodable {
             try range.encode(to.map(UnixTime.iso8601), forKey: .to)
             try c.encode(watermark.map(UnixTime.iso8601), forKey: .watermark)
             try c.encode(rows, forKey: .rows)
+            try c.encode(deleted, forKey: .deleted)
             try c.encodeIfPresent(error, forKey: .error)
         }
     }
@@ -90,6 +96,10 @@ public struct PipelineRunSummary: Sendable, Encodable {
         skipped += unit.skipped
         warned += unit.warned
         for (key, counts) in unit.series { perSeries[key, default: LoadCounts()] += counts }
+        for (key, n) in unit.deleted {
+            deletedBySeries[key, default: 0] += n
+            deleted += n
+        }
         for (key, n) in unit.discarded {
             discardedBySeries[key, default: 0] += n
             discarded += n
@@ -118,7 +128,7 @@ public struct PipelineRunSummary: Sendable, Encodable {
             series.append(Series(
                 symbol: s.symbol, timeframe: s.timeframe, status: failed ? .failed : .succeeded, basis: s.basis,
                 from: s.from, to: s.to, watermark: failed ? s.watermark : [s.watermark, s.to].compactMap { $0 }.max(),
-                rows: Rows(counts, discarded: discardedBySeries[key] ?? 0), error: error))
+                rows: Rows(counts, discarded: discardedBySeries[key] ?? 0), deleted: deletedBySeries[key] ?? 0, error: error))
         }
         let failures = series.filter { $0.status == .failed }.count
         if series.isEmpty {
@@ -140,7 +150,7 @@ public struct PipelineRunSummary: Sendable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case pipeline, runID = "run_id", status, dryRun = "dry_run", rows, rejectsByReason = "rejects_by_reason"
-        case skipped = "rows_skipped", warned = "rows_warned", files, series
+        case skipped = "rows_skipped", warned = "rows_warned", deleted = "rows_deleted", files, series
         case durationSeconds = "duration_seconds", error
     }
 
@@ -154,6 +164,7 @@ public struct PipelineRunSummary: Sendable, Encodable {
         try c.encode(rows.rejectsByReason, forKey: .rejectsByReason)
         try c.encode(skipped, forKey: .skipped)
         try c.encode(warned, forKey: .warned)
+        try c.encode(deleted, forKey: .deleted)
         try c.encode(files, forKey: .files)
         try c.encode(series, forKey: .series)
         try c.encode((durationSeconds * 1000).rounded() / 1000, forKey: .durationSeconds)

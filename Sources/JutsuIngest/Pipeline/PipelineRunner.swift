@@ -76,8 +76,18 @@ public final class PipelineRunner {
         let results = ResultBox(count: units.count)
         let next = ResultBox.Counter()
         let workers = max(1, min(spec.concurrency, units.count))
-        let options = try planner.importOptions(files: [], filter: filter)
+        var options = try planner.importOptions(files: [], filter: filter)
+        if spec.load.mode == .replaceRange {
+            // From the window start (or the first bar read) to the last bar read; a series
+            // that read nothing deletes nothing.
+            for series in plan.series {
+                guard let key = series.key, !discard.contains(key), let to = series.to,
+                      let from = series.from ?? series.first, from <= to else { continue }
+                options.replaceRanges[key] = from...to
+            }
+        }
         let unitRunID = runID ?? 0
+        let sharedOptions = options
         let group = DispatchGroup()
         for w in 0..<workers {
             group.enter()
@@ -85,7 +95,7 @@ public final class PipelineRunner {
                 defer { group.leave() }
                 var connection: PGConnection?
                 while let u = next.take(below: units.count) {
-                    var unitOptions = options
+                    var unitOptions = sharedOptions
                     unitOptions.files = units[u]
                     unitOptions.runID = unitRunID
                     do {

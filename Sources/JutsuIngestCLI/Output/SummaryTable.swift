@@ -12,19 +12,7 @@ enum SummaryTable {
         }
         rows.append(["total", "", "", "\(s.rows.read)", "\(s.rows.inserted)", "\(s.rows.updated)",
                      "\(s.rows.unchanged)", "\(s.rows.rejected)"])
-        var widths = header.map(\.count)
-        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, cell in
-                let pad = String(repeating: " ", count: widths[i] - cell.count)
-                return i < 3 ? cell + pad : pad + cell
-            }.joined(separator: "  ")
-        }
-        var out = line(header) + "\n" + widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
-        for (i, row) in rows.enumerated() {
-            if i == rows.count - 1 { out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n" }
-            out += line(row) + "\n"
-        }
+        var out = TextTable.render(header: header, rows: rows, leftColumns: 3, totalRow: true)
         if !s.rows.rejectsByReason.isEmpty {
             out += "rejects by reason: " + s.rows.rejectsByReason.sorted { $0.key < $1.key }
                 .map { "\($0.key) \($0.value)" }.joined(separator: ", ") + " (details in rejected_bars)\n"

@@ -23,6 +23,7 @@ public final class BatchLoader {
     public let policy: LoadPolicy
     let partitions = PartitionCache()
     var stagingReady = false
+    var seenKeysReady = false
     var encodeBuffer: [UInt8] = []
 
     public init(connection: PGConnection, runID: Int64, operation: String, dryRun: Bool = false,
@@ -164,6 +165,7 @@ public final class BatchLoader {
         }
 
         if dryRun { return plan.result }
+        if policy.recordsKeys { try recordKeys(batch) }
         try insertBars(batch, plan.inserts)
         try updateBars(batch, plan.updates)
         try writeMetadata(plan)

@@ -10,10 +10,14 @@ public struct LoadPolicy: Sendable, Equatable {
     /// incoming one is kept; the incoming row is rejected `source_priority`. Unlisted sources
     /// rank after every listed one; equal ranks: the newer row wins.
     public var sourcePriority: [String]
+    /// `load.mode: replace_range`: every key read is remembered (server-side, in a session
+    /// temp table) so `BatchLoader.deleteUnread` can remove stored bars the source no longer has.
+    public var recordsKeys: Bool
 
-    public init(updatesStored: Bool = true, sourcePriority: [String] = []) {
+    public init(updatesStored: Bool = true, sourcePriority: [String] = [], recordsKeys: Bool = false) {
         self.updatesStored = updatesStored
         self.sourcePriority = sourcePriority
+        self.recordsKeys = recordsKeys
     }
 
     func rank(_ source: String) -> Int { sourcePriority.firstIndex(of: source) ?? sourcePriority.count }
