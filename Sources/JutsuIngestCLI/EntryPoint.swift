@@ -54,5 +54,5 @@ struct JutsuIngest: ParsableCommand {
             cluster under .jutsu/pg (created on first use).
             """,
         version: "0.1.0",
-        subcommands: [ImportCommand.self, DatabaseCommand.self])
+        subcommands: [ImportCommand.self, DatabaseCommand.self, ValidateCommand.self])
 }
