@@ -39,7 +39,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let db = try TestDatabase("append")
         #expect(try T.run(Self.spec(dir, mode: .append), db).totals == .init(read: 6, inserted: 6))
-        try Self.write(dir, closes: ["10.5", "99", "10.7", "10.8", "10.9", "11", "11.1"],
+        try Self.write(dir, closes: ["10.5", "11.9", "10.7", "10.8", "10.9", "11", "11.1"],
                        dates: ["2020-01-02", "2020-01-03", "2020-01-06", "2020-01-07", "2020-01-08", "2020-01-09", "2020-01-10"])
         let second = try T.run(Self.spec(dir, mode: .append), db, Self.full)
         #expect(second.totals == .init(read: 7, inserted: 1, unchanged: 5, rejected: 1))
@@ -53,7 +53,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let db = try TestDatabase("priority")
         _ = try T.run(Self.spec(dir, name: "gold", source: "gold"), db)
-        try Self.write(dir, closes: ["10.5", "99", "10.7", "10.8", "10.9", "11"])
+        try Self.write(dir, closes: ["10.5", "11.9", "10.7", "10.8", "10.9", "11"])
         let tin = try T.run(Self.spec(dir, name: "tin", source: "tin", priority: ["gold", "tin"]), db)
         #expect(tin.totals == .init(read: 6, unchanged: 5, rejected: 1))
         #expect(tin.rows.rejectsByReason == ["source_priority": 1])
