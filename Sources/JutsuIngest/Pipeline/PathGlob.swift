@@ -10,7 +10,8 @@ enum PathGlob {
         var files: [String] = []
         var unmatched: [String] = []
         for pattern in patterns {
-            let absolute = pattern.hasPrefix("/") ? pattern : (base as NSString).appendingPathComponent(pattern)
+            let joined = pattern.hasPrefix("/") ? pattern : (base as NSString).appendingPathComponent(pattern)
+            let absolute = (joined as NSString).standardizingPath
             let found = isPattern(absolute) ? match(absolute) : (FileManager.default.fileExists(atPath: absolute) ? [absolute] : [])
             if found.isEmpty { unmatched.append(pattern) }
             files.append(contentsOf: found)

@@ -116,8 +116,9 @@ public struct PipelinePlanner {
 
     /// The directory relative paths of the pipeline resolve against.
     var baseDirectory: String {
-        let dir = (spec.file as NSString).deletingLastPathComponent
-        return dir.isEmpty ? FileManager.default.currentDirectoryPath : dir
+        let cwd = FileManager.default.currentDirectoryPath
+        let file = spec.file.hasPrefix("/") ? spec.file : (cwd as NSString).appendingPathComponent(spec.file)
+        return ((file as NSString).deletingLastPathComponent as NSString).standardizingPath
     }
 
     /// The symbols the run may load; nil: whatever the source carries.
@@ -162,7 +163,7 @@ public struct PipelinePlanner {
         csv.hasHeader = spec.source.csv.hasHeader
         csv.zone = spec.normalize.timezone
         csv.timeframe = spec.timeframe
-        if case .list(let symbols) = spec.symbols, symbols.count == 1 { csv.symbol = symbols[0] }
+        // The symbol of each row comes from a symbol column or the file name; `symbols` selects.
         var options = ImportOptions(files: files, csv: csv, dataSource: source, dryRun: request.dryRun,
                                     batchSize: spec.load.batchSize ?? ImportOptions.defaultBatchSize,
                                     maxRejectRatio: spec.validate.maxRejectRatio, now: request.now, trigger: request.trigger)
