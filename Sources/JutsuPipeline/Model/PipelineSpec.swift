@@ -83,13 +83,15 @@ public struct SourceSpec: Sendable, Equatable {
     /// `data_source` written with every bar (lower-case letters, digits, `_`, `-`; at most 32);
     /// default: the kind's name (`polygon_flatfiles` -> `polygon`, `legacy_sqlite` -> `legacy`).
     public var name: String
-    /// `csv`: file paths or globs (`*`, `?`, `**`), `.gz` read by magic bytes; relative to
-    /// the pipeline file's directory. Empty for other kinds.
+    /// `csv` and `polygon_flatfiles`: file paths or globs (`*`, `?`, `**`), `.gz` read by magic
+    /// bytes; relative to the pipeline file's directory. Empty for other kinds.
     public var paths: [String]
     /// `csv`: options for the reader; `nil` fields are detected from the file.
     public var csv: CSVSourceOptions
     /// Every other option of the kind (`base_url`, `api_key`, `rate_limit`, `file`, ...),
-    /// validated against `SourceRegistry` but interpreted by the kind's adapter.
+    /// validated against `SourceRegistry` but interpreted by the kind's adapter. Options the
+    /// registry gives a default for are present with it (`rate_limit` 120 for `schwab`);
+    /// integers and booleans are in canonical form (`120`, `true`/`false`).
     public var options: [String: ConfigValue]
 
     public init(kind: SourceKind, name: String, paths: [String] = [], csv: CSVSourceOptions = CSVSourceOptions(),
@@ -106,7 +108,8 @@ public struct SourceSpec: Sendable, Equatable {
 public struct CSVSourceOptions: Sendable, Equatable {
     /// One byte: `,` `;` `\t` (written `tab` or `"\t"`) `|`.
     public var delimiter: UInt8?
-    /// A JutsuCSV `DateFormat` raw value (`iso-date`, `iso-datetime`, `mm/dd/yyyy`, `yyyymmdd`, `epoch-s`, `epoch-ms`, `epoch-ns`), as `import --date-format`.
+    /// A `DateFormat` raw value (`iso-date`, `iso-datetime`, `mm/dd/yyyy`, `yyyymmdd`, `epoch-s`,
+    /// `epoch-ms`, ...), lower-cased, as `import --date-format`.
     public var dateFormat: String?
     public var hasHeader: Bool?
 

@@ -83,8 +83,13 @@ public enum PipelineSchema {
                 cell(field.description),
             ])
             guard field.path == "source.kind" else { continue }
+            // `name` is the same for every kind but its default.
+            rows.append([
+                "`source.name`", "name", "the kind (`polygon_flatfiles`: `polygon`, `legacy_sqlite`: `legacy`)", "",
+                "`data_source` written with every bar: 1-32 lower-case letters, digits, `_` or `-`.",
+            ])
             for info in SourceRegistry.kinds {
-                for option in info.options {
+                for option in info.options where option.name != "name" {
                     rows.append([
                         "`source.\(option.name)`", cell(option.type.documentation),
                         cell(option.defaultValue.map { "`\($0)`" } ?? ""), option.required ? "yes" : "",
