@@ -6,6 +6,7 @@ import Testing
 import Yams
 
 @testable import JutsuIngest
+import JutsuPipeline
 
 /// `jutsu-ingest guess`: the snippet is a pipeline with the detected values, the preview the
 /// bars as an import would store them. No database: the report only reads the file.
@@ -74,6 +75,10 @@ import Yams
         #expect(spec["symbols"] as? [String] == [c.symbol])
         #expect(spec["timeframe"] as? String == c.timeframe)
         #expect(spec["name"] as? String == GuessReport.pipelineName(forFile: path))
+        // The snippet is a pipeline the real loader accepts, reading the same file.
+        let loaded = try PipelineLoader.load(yaml: report.snippet, file: "/tmp/guessed.yaml", environment: [:]).get()
+        #expect(loaded.source.paths == [URL(fileURLWithPath: path).standardizedFileURL.path])
+        #expect(loaded.timeframe.rawValue == c.timeframe)
 
         #expect(report.preview.count == 3)
         let first = try #require(report.preview.first)

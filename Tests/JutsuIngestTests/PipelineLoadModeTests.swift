@@ -105,3 +105,30 @@ import Testing
         #expect(strict.rows.rejectsByReason == ["weekend_daily_bar": 1])
     }
 }
+
+@Suite struct PipelineFallbackTests {
+    @Test func theFallbackSourceLoadsTheSeriesTheFirstOneFailed() throws {
+        let dir = try PipelineLoadModeTests.workspace()   // in/XYZ.csv: six good bars
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // The primary vendor's XYZ file is broken (3 of 6 rows rejected); its ABC file is fine.
+        try FileManager.default.createDirectory(atPath: dir + "/primary", withIntermediateDirectories: true)
+        try "date,open,high,low,close,volume\n2020-01-02,10,8,9,10.5,100\n2020-01-03,10,8,9,10.5,100\n2020-01-06,10,8,9,10.5,100\n2020-01-07,10,12,9,10.5,100\n2020-01-08,10,12,9,10.5,100\n2020-01-09,10,12,9,10.5,100\n"
+            .write(toFile: dir + "/primary/XYZ.csv", atomically: true, encoding: .utf8)
+        try "date,open,high,low,close,volume\n2020-01-02,10,12,9,10.5,100\n".write(toFile: dir + "/primary/ABC.csv", atomically: true, encoding: .utf8)
+        var spec = PipelineRunTests.spec(dir, name: "withfallback")
+        spec.source = SourceSpec(kind: .csv, name: "vendor_a", paths: ["primary/*.csv"])
+        spec.fallback = SourceSpec(kind: .csv, name: "vendor_b", paths: ["in/*.csv"])
+        let db = try TestDatabase("fallback")
+        let summary = try PipelineRunTests.run(spec, db)
+        #expect(summary.status == .succeeded, "\(summary.error ?? "")")
+        let xyz = try #require(PipelineRunTests.series(summary, "XYZ"))
+        #expect(xyz.status == .succeeded)
+        #expect(xyz.source == "vendor_b")
+        #expect(xyz.primaryError?.contains("max_reject_ratio") == true)
+        #expect(xyz.rows == .init(read: 12, inserted: 6, rejected: 3, discarded: 3))
+        #expect(PipelineRunTests.series(summary, "ABC")?.source == "vendor_a")
+        #expect(try db.scalar("SELECT count(*) FROM market_data WHERE symbol = 'XYZ' AND data_source = 'vendor_b'") == 6)
+        #expect(try PipelineRunTests.runsBalanced(db))
+        #expect(try db.connect().execute("SELECT last_status FROM pipeline_series_state WHERE symbol = 'XYZ'").string(0, 0) == "succeeded")
+    }
+}

@@ -24,6 +24,9 @@ public struct PipelineRunSummary: Sendable, Encodable {
     public var error: String?
     public var failureKind: ImportSummary.FailureKind?
 
+    /// The `data_source` of the stage this summary is of (merged summaries: the first source).
+    var source = ""
+
     // Gathered while running.
     var plan: PipelinePlan
     var perSeries: [SeriesKey: LoadCounts] = [:]
@@ -46,12 +49,17 @@ public struct PipelineRunSummary: Sendable, Encodable {
         /// Stored bars of the range that the source no longer has, deleted (replace_range).
         public var deleted: Int64 = 0
         public var error: String?
+        /// The data source the series was loaded from.
+        public var source: String = ""
+        /// Set when the first source failed and the fallback was tried: the first one's error.
+        public var primaryError: String?
         var key: SeriesKey? {
             guard let s = try? Symbol(canonicalizing: symbol), let tf = Timeframe(parsing: timeframe) else { return nil }
             return SeriesKey(symbol: s, timeframe: tf)
         }
 
-        enum CodingKeys: String, CodingKey { case symbol, timeframe, status, basis, range, watermark, rows, deleted, error }
+        enum CodingKeys: String, CodingKey { case symbol, timeframe, status, basis, range, watermark, rows, deleted, error, source
+            case primaryError = "primary_error" }
         enum RangeKeys: String, CodingKey { case from, to }
 
         public func encode(to encoder: any Encoder) throws {
@@ -67,6 +75,8 @@ public struct PipelineRunSummary: Sendable, Encodable {
             try c.encode(rows, forKey: .rows)
             try c.encode(deleted, forKey: .deleted)
             try c.encodeIfPresent(error, forKey: .error)
+            try c.encode(source, forKey: .source)
+            try c.encodeIfPresent(primaryError, forKey: .primaryError)
         }
     }
 
@@ -115,6 +125,35 @@ public struct PipelineRunSummary: Sendable, Encodable {
         }
     }
 
+    /// Folds in the fallback stage: its series replace the failed ones (counts added, the first
+    /// source's error kept as `primary_error`), its totals join the run's.
+    mutating func merge(fallback second: PipelineRunSummary, source: String) {
+        rows += second.rows
+        discarded += second.discarded
+        skipped += second.skipped
+        warned += second.warned
+        deleted += second.deleted
+        files.append(contentsOf: second.files)
+        for entry in second.series {
+            guard let i = series.firstIndex(where: { $0.key == entry.key }) else { continue }
+            let first = series[i]
+            var merged = entry
+            merged.primaryError = first.error
+            merged.rows.read += first.rows.read
+            merged.rows.inserted += first.rows.inserted
+            merged.rows.updated += first.rows.updated
+            merged.rows.unchanged += first.rows.unchanged
+            merged.rows.rejected += first.rows.rejected
+            merged.rows.discarded += first.rows.discarded
+            merged.deleted += first.deleted
+            series[i] = merged
+        }
+        error = nil
+        failureKind = nil
+        status = .succeeded
+        settleStatus()
+    }
+
     /// Per-series entries and the run's status, once every unit has reported.
     mutating func finishSeries(plan: PipelinePlan, discard: Set<SeriesKey>) {
         for s in plan.series {
@@ -128,8 +167,13 @@ public struct PipelineRunSummary: Sendable, Encodable {
             series.append(Series(
                 symbol: s.symbol, timeframe: s.timeframe, status: failed ? .failed : .succeeded, basis: s.basis,
                 from: s.from, to: s.to, watermark: failed ? s.watermark : [s.watermark, s.to].compactMap { $0 }.max(),
-                rows: Rows(counts, discarded: discardedBySeries[key] ?? 0), deleted: deletedBySeries[key] ?? 0, error: error))
+                rows: Rows(counts, discarded: discardedBySeries[key] ?? 0), deleted: deletedBySeries[key] ?? 0, error: error,
+                source: source))
         }
+        settleStatus()
+    }
+
+    mutating func settleStatus() {
         let failures = series.filter { $0.status == .failed }.count
         if series.isEmpty {
             status = .failed

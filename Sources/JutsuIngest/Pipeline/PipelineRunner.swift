@@ -36,10 +36,9 @@ public final class PipelineRunner {
         }
         defer { if !request.dryRun { try? state.unlock(pipeline: spec.name) } }
 
-        let planner = PipelinePlanner(spec: spec, request: request)
-        let plan = try planner.plan(connection: coordinator)
-        var summary = PipelineRunSummary(pipeline: spec.name, dryRun: request.dryRun, plan: plan)
-        if !plan.unmatched.isEmpty, plan.files.isEmpty {
+        let plan = try PipelinePlanner(spec: spec, request: request).plan(connection: coordinator)
+        if !plan.unmatched.isEmpty, plan.files.isEmpty, spec.fallback == nil {
+            var summary = PipelineRunSummary(pipeline: spec.name, dryRun: request.dryRun, plan: plan)
             summary.status = .failed
             summary.failureKind = .input
             summary.error = "no file matches source.paths \(plan.unmatched)"
@@ -52,9 +51,52 @@ public final class PipelineRunner {
             try registry.abortAbandonedRuns()
             runID = try registry.start(command: "run", pipeline: spec.name, trigger: request.trigger,
                                        detailsJSON: detailsJSON(plan))
-            summary.runID = runID
         }
 
+        var summary = try stage(spec, request, plan: plan, runID: runID, state: state)
+        // The fallback source gets the series the first one failed, and only those.
+        let failed = summary.series.filter { $0.status == .failed }.compactMap(\.key)
+        if let fallback = spec.fallback, !failed.isEmpty {
+            var fallbackSpec = spec
+            fallbackSpec.source = fallback
+            fallbackSpec.fallback = nil
+            var fallbackRequest = request
+            fallbackRequest.symbols = failed.map(\.symbol)
+            logger.notice("falling back", metadata: ["pipeline": "\(spec.name)", "source": "\(fallback.name)",
+                                                     "series": "\(failed.map(\.description))"])
+            let fallbackPlan = try PipelinePlanner(spec: fallbackSpec, request: fallbackRequest).plan(connection: coordinator)
+            let second = try stage(fallbackSpec, fallbackRequest, plan: fallbackPlan, runID: runID, state: state)
+            summary.merge(fallback: second, source: fallback.name)
+        }
+        summary.runID = runID
+
+        if let runID {
+            for s in summary.series where s.status == .failed || s.rows.discarded > 0 {
+                guard let key = s.key else { continue }
+                try state.recordSeriesProblem(runID: runID, symbol: key.symbol.value, timeframe: key.timeframe.rawValue,
+                                              dataSource: spec.source.name, discarded: s.rows.discarded,
+                                              error: s.error ?? s.primaryError ?? "failed", failed: s.status == .failed)
+            }
+            try state.addRunCounts(runID: runID, discarded: 0, warned: summary.warned)
+            try state.record(pipeline: spec.name, runID: runID, outcomes: summary.series.map {
+                PipelineStateStore.Outcome(symbol: $0.symbol, timeframe: $0.timeframe, succeeded: $0.status == .succeeded,
+                                           lastRead: $0.to, error: $0.error)
+            })
+        }
+        summary.durationSeconds = Date().timeIntervalSince(started)
+        if let runID {
+            try registry.finish(runID, status: summary.status.rawValue, error: summary.error)
+        }
+        return summary
+    }
+
+    /// One source's part of a run: decide the series that fail their reject ratio, load the
+    /// rest in parallel workers, and say how every series of `plan` ended.
+    func stage(_ spec: PipelineSpec, _ request: PipelineRunRequest, plan: PipelinePlan, runID: Int64?,
+               state: PipelineStateStore) throws -> PipelineRunSummary {
+        var summary = PipelineRunSummary(pipeline: spec.name, dryRun: request.dryRun, plan: plan)
+        let planner = PipelinePlanner(spec: spec, request: request)
+        summary.source = spec.source.name
         // Series over their reject ratio fail before anything of them is written.
         var discard = Set<SeriesKey>()
         for series in plan.series {
@@ -131,23 +173,8 @@ public final class PipelineRunner {
             }
         }
         summary.finishSeries(plan: plan, discard: discard)
-
-        if let runID {
-            for s in summary.series where s.status == .failed {
-                guard let key = s.key else { continue }
-                try state.recordFailedSeries(runID: runID, symbol: key.symbol.value, timeframe: key.timeframe.rawValue,
-                                             dataSource: spec.source.name, discarded: s.rows.discarded,
-                                             error: s.error ?? "failed")
-            }
-            try state.addRunCounts(runID: runID, discarded: 0, warned: summary.warned)
-            try state.record(pipeline: spec.name, runID: runID, outcomes: summary.series.map {
-                PipelineStateStore.Outcome(symbol: $0.symbol, timeframe: $0.timeframe, succeeded: $0.status == .succeeded,
-                                           lastRead: $0.to, error: $0.error)
-            })
-        }
-        summary.durationSeconds = Date().timeIntervalSince(started)
-        if let runID {
-            try registry.finish(runID, status: summary.status.rawValue, error: summary.error)
+        if !plan.unmatched.isEmpty, plan.files.isEmpty {
+            summary.error = "no file matches source.paths \(plan.unmatched)"
         }
         return summary
     }

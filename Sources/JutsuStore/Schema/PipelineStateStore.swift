@@ -108,20 +108,22 @@ public struct PipelineStateStore {
             ], context: "pipeline_series_state")
     }
 
-    /// A series that failed as a whole: its audit row says so, with the valid rows it discarded
-    /// (its rejects were written by the loader); the run's counters take the discarded rows.
-    public func recordFailedSeries(runID: Int64, symbol: String, timeframe: String, dataSource: String,
-                                   discarded: Int64, error: String) throws {
+    /// A series that failed, or whose first source failed it as a whole (`discarded` valid rows
+    /// not stored; its rejects were written by the loader): the audit row says so and the run's
+    /// counters take the discarded rows.
+    public func recordSeriesProblem(runID: Int64, symbol: String, timeframe: String, dataSource: String,
+                                    discarded: Int64, error: String, failed: Bool) throws {
         try connection.transaction {
             try connection.execute("""
                 INSERT INTO data_audit_log AS a (run_id, symbol, timeframe, data_source, operation, status, rows_read,
                     rows_discarded, error_message)
-                VALUES ($1, $2, $3, $4, 'run', 'failed', $5, $5, $6)
+                VALUES ($1, $2, $3, $4, 'run', $7, $5, $5, $6)
                 ON CONFLICT (symbol, timeframe, run_id) DO UPDATE SET
-                    status = 'failed', rows_read = a.rows_read + EXCLUDED.rows_read,
+                    status = EXCLUDED.status, rows_read = a.rows_read + EXCLUDED.rows_read,
                     rows_discarded = a.rows_discarded + EXCLUDED.rows_discarded,
                     error_message = EXCLUDED.error_message, updated_at = now()
-                """, [String(runID), symbol, timeframe, dataSource, String(discarded), error], context: "audit failed series")
+                """, [String(runID), symbol, timeframe, dataSource, String(discarded), error, failed ? "failed" : "succeeded"],
+                context: "audit series problem")
             try addRunCounts(runID: runID, discarded: discarded, warned: 0)
         }
     }
