@@ -89,3 +89,27 @@ import Testing
         #expect(try db.scalar("SELECT count(*) FROM ingest_runs WHERE pipeline = 'partial' AND status = 'partial'") == 1)
     }
 }
+
+@Suite struct PipelineHTTPKindTests {
+    static let yahoo = CommandLineTool.fixture("good-pipelines/yahoo-intraday.yaml")
+
+    @Test func planOfAnHTTPSourceGivesEachSymbolItsRequestRange() throws {
+        let db = try TestDatabase("httpplan")
+        let out = try CommandLineTool().run(["plan", Self.yahoo, "--database-url", db.url, "--format", "json"],
+                                            environment: ["POLYGON_API_KEY": "k-not-printed"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(!out.stdout.contains("k-not-printed") && !out.stderr.contains("k-not-printed"))
+        let series = try #require(try out.json()["series"] as? [[String: Any]])
+        #expect(series.map { $0["symbol"] as? String } == ["AAPL", "BRK.B", "EURUSD=X", "MSFT", "^GSPC"])
+        #expect(series.allSatisfy { $0["basis"] as? String == "first_run" && $0["to"] is String && $0["rows"] is NSNull })
+    }
+
+    @Test func runOfAKindWithoutAdapterSaysSo() throws {
+        let db = try TestDatabase("httprun")
+        let out = try CommandLineTool().run(["run", Self.yahoo, "--database-url", db.url],
+                                            environment: ["POLYGON_API_KEY": "k"])
+        #expect(out.status == 2)
+        #expect(out.stderr.contains("source kind 'yahoo' is defined but its adapter is not in this build yet"))
+        #expect(try db.scalar("SELECT count(*) FROM ingest_runs") == 0)
+    }
+}

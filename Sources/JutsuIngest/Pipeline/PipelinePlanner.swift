@@ -39,6 +39,8 @@ public struct PipelinePlan: Sendable, Encodable {
         public var files: [String]
         /// Oldest bar time read inside the window.
         var first: Int64?
+        /// An HTTP source: `from`..`to` is the request range; rows are known only once fetched.
+        public var fetch = false
 
         var key: SeriesKey? {
             guard let s = try? Symbol(canonicalizing: symbol), let tf = Timeframe(parsing: timeframe) else { return nil }
@@ -57,9 +59,9 @@ public struct PipelinePlan: Sendable, Encodable {
             try c.encode(basis, forKey: .basis)
             try c.encode(from.map(UnixTime.iso8601), forKey: .from)
             try c.encode(to.map(UnixTime.iso8601), forKey: .to)
-            try c.encode(rows, forKey: .rows)
-            try c.encode(rejected, forKey: .rejected)
-            try c.encode(skipped, forKey: .skipped)
+            try c.encode(fetch ? nil : rows, forKey: .rows)
+            try c.encode(fetch ? nil : rejected, forKey: .rejected)
+            try c.encode(fetch ? nil : skipped, forKey: .skipped)
             try c.encode(files, forKey: .files)
         }
     }
@@ -219,6 +221,25 @@ public struct PipelinePlanner {
         return (byKey, startTs, request.fullRefresh ? "full_refresh" : "first_run")
     }
 
+    /// HTTP sources: one request range per listed symbol, from its window start to `now`.
+    func fetchPlan(connection: PGConnection?) throws -> PipelinePlan {
+        let store = connection.map(PipelineStateStore.init)
+        let windows = try windows(states: try store?.states(pipeline: spec.name) ?? [], store: store)
+        let symbols = (try selectedSymbols() ?? []).sorted { $0.value < $1.value }
+        let series = symbols.map { symbol -> PipelinePlan.Series in
+            let key = SeriesKey(symbol: symbol, timeframe: spec.timeframe)
+            let window = windows.byKey[key]
+            var s = PipelinePlan.Series(
+                symbol: symbol.value, timeframe: spec.timeframe.rawValue, watermark: window?.watermark,
+                basis: window?.basis ?? windows.defaultBasis, from: window.map { $0.from } ?? windows.defaultStart,
+                to: request.now, rows: 0, rejected: 0, skipped: 0, files: [])
+            s.fetch = true
+            return s
+        }
+        return PipelinePlan(pipeline: spec.name, sourceKind: spec.source.kind.rawValue, dataSource: spec.source.name,
+                            files: [], unmatched: [], series: series, fileErrors: [:], unattributedRejects: 0)
+    }
+
     static func key(_ state: PipelineStateStore.SeriesState) -> SeriesKey? {
         guard let s = try? Symbol(canonicalizing: state.symbol), let tf = Timeframe(parsing: state.timeframe) else { return nil }
         return SeriesKey(symbol: s, timeframe: tf)
@@ -227,8 +248,10 @@ public struct PipelinePlanner {
     /// Reads the files once (no database writes): per series the rows and rejects inside its
     /// window. `connection` is used read-only for watermarks and lookback windows.
     public func plan(connection: PGConnection?) throws -> PipelinePlan {
-        guard spec.source.kind == .csv else {
-            throw PipelineRunError.unsupportedSource(spec.source.kind.rawValue)
+        switch spec.source.kind {
+        case .csv: break
+        case .yahoo, .schwab, .polygon: return try fetchPlan(connection: connection)
+        case .polygonFlatfiles, .legacySqlite: throw PipelineRunError.unsupportedSource(spec.source.kind.rawValue)
         }
         let (files, unmatched) = PathGlob.expand(spec.source.paths, relativeTo: baseDirectory)
         let store = connection.map(PipelineStateStore.init)

@@ -36,6 +36,7 @@ public final class PipelineRunner {
         }
         defer { if !request.dryRun { try? state.unlock(pipeline: spec.name) } }
 
+        guard spec.source.kind == .csv else { throw PipelineRunError.unsupportedSource(spec.source.kind.rawValue) }
         let plan = try PipelinePlanner(spec: spec, request: request).plan(connection: coordinator)
         if !plan.unmatched.isEmpty, plan.files.isEmpty, spec.fallback == nil {
             var summary = PipelineRunSummary(pipeline: spec.name, dryRun: request.dryRun, plan: plan)
@@ -56,7 +57,7 @@ public final class PipelineRunner {
         var summary = try stage(spec, request, plan: plan, runID: runID, state: state)
         // The fallback source gets the series the first one failed, and only those.
         let failed = summary.series.filter { $0.status == .failed }.compactMap(\.key)
-        if let fallback = spec.fallback, !failed.isEmpty {
+        if let fallback = spec.fallback, fallback.kind == .csv, !failed.isEmpty {
             var fallbackSpec = spec
             fallbackSpec.source = fallback
             fallbackSpec.fallback = nil
@@ -67,6 +68,12 @@ public final class PipelineRunner {
             let fallbackPlan = try PipelinePlanner(spec: fallbackSpec, request: fallbackRequest).plan(connection: coordinator)
             let second = try stage(fallbackSpec, fallbackRequest, plan: fallbackPlan, runID: runID, state: state)
             summary.merge(fallback: second, source: fallback.name)
+        }
+        if let fallback = spec.fallback, fallback.kind != .csv, !failed.isEmpty {
+            for i in summary.series.indices where summary.series[i].status == .failed {
+                summary.series[i].error = (summary.series[i].error ?? "failed")
+                    + "; fallback '\(fallback.kind.rawValue)' not tried: its adapter is not in this build yet"
+            }
         }
         summary.runID = runID
 
