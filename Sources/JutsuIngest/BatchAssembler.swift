@@ -152,19 +152,7 @@ struct BatchAssembler {
                 pending.rejects.append(.duplicate(pending.bars[j], at: pending.origin, line: pending.lines[j],
                                                   winnerLine: chunk.lines[i]))
             }
-            if dead.contains(true) {
-                var kept = 0
-                for j in pending.bars.indices where !dead[j] {
-                    pending.bars[kept] = pending.bars[j]
-                    pending.lines[kept] = pending.lines[j]
-                    pending.supersedes[kept] = pending.supersedes[j]
-                    kept += 1
-                }
-                let drop = pending.bars.count - kept
-                pending.bars.removeLast(drop)
-                pending.lines.removeLast(drop)
-                pending.supersedes.removeLast(drop)
-            }
+            if dead.contains(true) { pending.keepRows(dead.map { !$0 }) }
         }
         pending.append(contentsOf: chunk)
     }

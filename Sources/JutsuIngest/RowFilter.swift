@@ -33,22 +33,15 @@ public struct RowFilter: Sendable {
 
     func apply(to batch: inout LoadBatch) -> Removed {
         var removed = Removed()
-        var kept = 0
-        for i in batch.bars.indices {
-            let bar = batch.bars[i]
+        var keep = [Bool](repeating: false, count: batch.bars.count)
+        for (i, bar) in batch.bars.enumerated() {
             let key = SeriesKey(bar)
             if let symbols, !symbols.contains(bar.symbol) { removed.skipped += 1; continue }
             if let start = start(of: key), bar.ts < start { removed.skipped += 1; continue }
             if discard.contains(key) { removed.discarded[key, default: 0] += 1; continue }
-            batch.bars[kept] = bar
-            batch.lines[kept] = batch.lines[i]
-            batch.supersedes[kept] = batch.supersedes[i]
-            kept += 1
+            keep[i] = true
         }
-        let drop = batch.bars.count - kept
-        batch.bars.removeLast(drop)
-        batch.lines.removeLast(drop)
-        batch.supersedes.removeLast(drop)
+        batch.keepRows(keep)
 
         let before = batch.rejects.count
         batch.rejects.removeAll { reject in

@@ -25,21 +25,7 @@ struct GuessCommand: ParsableCommand {
     @Flag(help: "Show the first bars as they would be stored, and the rejected rows among those read.")
     var preview = false
 
-    @Option(help: "Symbol for files that carry none (e.g. AAPL, BRK.B).")
-    var symbol: String?
-
-    @Option(help: "Timeframe: 1m 5m 15m 30m 1h 1d 1w 1mo (aliases like 1D, daily accepted).")
-    var timeframe: String?
-
-    @Option(help: "Field delimiter: ',', ';', '|', 'tab' or '\\t'.")
-    var delimiter: String?
-
-    @Option(name: .customLong("date-format"),
-            help: "iso-date, iso-datetime, mm/dd/yyyy, yyyymmdd, epoch-s, epoch-ms, epoch-us or epoch-ns.")
-    var dateFormat: String?
-
-    @Option(help: "Time zone of naive timestamps (default America/New_York).")
-    var timezone: String?
+    @OptionGroup var reader: ReaderFlags
 
     @Option(help: "Output format: text or json.")
     var format: ImportCommand.OutputFormat = .text
@@ -61,8 +47,7 @@ struct GuessCommand: ParsableCommand {
 
     /// The reader options, worded and checked as for `import`.
     func csvOptions() throws -> CSVOptions {
-        try ReaderFlags(symbol: symbol, timeframe: timeframe, delimiter: delimiter, dateFormat: dateFormat,
-                        timezone: timezone).csvOptions()
+        try reader.csvOptions()
     }
 
     func run() throws {

@@ -22,24 +22,10 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: "CSV or .csv.gz files (gzip is detected by content, not name).")
     var files: [String]
 
-    @Option(help: "Symbol for files that carry none (e.g. AAPL, BRK.B).")
-    var symbol: String?
-
-    @Option(help: "Timeframe: 1m 5m 15m 30m 1h 1d 1w 1mo (aliases like 1D, daily accepted).")
-    var timeframe: String?
+    @OptionGroup var reader: ReaderFlags
 
     @Option(help: "data_source recorded with each bar (lower-case letters, digits, _ and -).")
     var source: String = "csv"
-
-    @Option(help: "Field delimiter: ',', ';', '|', 'tab' or '\\t'.")
-    var delimiter: String?
-
-    @Option(name: .customLong("date-format"),
-            help: "iso-date, iso-datetime, mm/dd/yyyy, yyyymmdd, epoch-s, epoch-ms or epoch-ns.")
-    var dateFormat: String?
-
-    @Option(help: "Time zone of naive timestamps (default America/New_York).")
-    var timezone: String?
 
     @Flag(name: .customLong("dry-run"), help: "Parse, validate and compare with the database; write nothing.")
     var dryRun = false
@@ -64,8 +50,7 @@ struct ImportCommand: ParsableCommand {
     }
 
     func csvOptions() throws -> CSVOptions {
-        try ReaderFlags(symbol: symbol, timeframe: timeframe, delimiter: delimiter, dateFormat: dateFormat,
-                        timezone: timezone).csvOptions()
+        try reader.csvOptions()
     }
 
     func run() throws {

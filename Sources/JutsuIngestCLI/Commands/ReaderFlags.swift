@@ -4,11 +4,21 @@ import JutsuCore
 
 /// The reader overrides shared by `import` and `guess` (`--symbol`, `--timeframe`,
 /// `--delimiter`, `--date-format`, `--timezone`), as typed, and their checking into `CSVOptions`.
-struct ReaderFlags {
+struct ReaderFlags: ParsableArguments {
+    @Option(help: "Symbol for files that carry none (e.g. AAPL, BRK.B).")
     var symbol: String?
+
+    @Option(help: "Timeframe: 1m 5m 15m 30m 1h 1d 1w 1mo (aliases like 1D, daily accepted).")
     var timeframe: String?
+
+    @Option(help: "Field delimiter: ',', ';', '|', 'tab' or '\\t'.")
     var delimiter: String?
+
+    @Option(name: .customLong("date-format"),
+            help: "iso-date, iso-datetime, mm/dd/yyyy, yyyymmdd, epoch-s, epoch-ms, epoch-us or epoch-ns.")
     var dateFormat: String?
+
+    @Option(help: "Time zone of naive timestamps (default America/New_York).")
     var timezone: String?
 
     func csvOptions() throws -> CSVOptions {

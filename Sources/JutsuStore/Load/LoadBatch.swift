@@ -37,6 +37,22 @@ public struct LoadBatch: Sendable {
 
     /// Appends another part of the same input (the parse thread hands over small chunks; the
     /// loader writes them in larger transactions).
+    /// Keeps the rows whose flag is true, in order: `bars`, `lines` and `supersedes` together.
+    public mutating func keepRows(_ keep: [Bool]) {
+        let hasSupersedes = !supersedes.isEmpty   // set once the batch is assembled
+        var kept = 0
+        for i in bars.indices where keep[i] {
+            bars[kept] = bars[i]
+            lines[kept] = lines[i]
+            if hasSupersedes { supersedes[kept] = supersedes[i] }
+            kept += 1
+        }
+        let drop = bars.count - kept
+        bars.removeLast(drop)
+        lines.removeLast(drop)
+        if hasSupersedes { supersedes.removeLast(drop) }
+    }
+
     public mutating func append(contentsOf other: LoadBatch) {
         bars.append(contentsOf: other.bars)
         lines.append(contentsOf: other.lines)
