@@ -114,6 +114,12 @@ import Testing
 
             """.write(toFile: dir + "/in/BAD.csv", atomically: true, encoding: .utf8)
         let db = try TestDatabase("piperatio")
+        // Alone, the series' failure fails the run.
+        let alone = try Self.run(Self.spec(dir), db, PipelineRunRequest(symbols: [try Symbol(canonicalizing: "BAD")], now: Self.now))
+        #expect(alone.status == .failed)
+        #expect(alone.totals == .init(read: 6, rejected: 2, discarded: 4))
+        #expect(try db.scalar("SELECT count(*) FROM ingest_runs WHERE status = 'failed' AND rows_discarded = 4") == 1)
+
         let summary = try Self.run(Self.spec(dir), db)
         #expect(summary.status == .partial)
         let bad = try #require(Self.series(summary, "BAD"))
@@ -122,9 +128,9 @@ import Testing
         #expect(bad.error?.contains("max_reject_ratio") == true)
         #expect(Self.series(summary, "AAPL")?.status == .succeeded)
         #expect(try db.scalar("SELECT count(*) FROM market_data WHERE symbol = 'BAD'") == 0)
-        #expect(try db.scalar("SELECT count(*) FROM rejected_bars WHERE symbol = 'BAD' AND reason_code = 'high_below_low'") == 2)
-        #expect(try db.scalar("SELECT count(*) FROM data_audit_log WHERE symbol = 'BAD' AND status = 'failed' AND rows_discarded = 4") == 1)
-        #expect(try db.scalar("SELECT consecutive_failures FROM pipeline_series_state WHERE symbol = 'BAD'") == 1)
+        #expect(try db.scalar("SELECT count(*) FROM rejected_bars WHERE symbol = 'BAD' AND reason_code = 'high_below_low'") == 4)
+        #expect(try db.scalar("SELECT count(*) FROM data_audit_log WHERE symbol = 'BAD' AND status = 'failed' AND rows_discarded = 4") == 2)
+        #expect(try db.scalar("SELECT consecutive_failures FROM pipeline_series_state WHERE symbol = 'BAD'") == 2)
         #expect(try db.scalar("SELECT count(*) FROM ingest_runs WHERE status = 'partial' AND rows_discarded = 4") == 1)
         #expect(try Self.runsBalanced(db))
 
