@@ -139,17 +139,20 @@ struct BatchAssembler {
     /// `duplicate` reject and the chunk's row an ordinary one.
     static func merge(_ chunk: LoadBatch, into pending: inout LoadBatch) {
         var chunk = chunk
-        if chunk.supersedes.contains(true) {
+        // Only rows of the same file can be superseded here (a batch may hold several files).
+        if chunk.supersedes.contains(true), let sameFile = pending.origins.lastIndex(of: chunk.origin) {
             var index: [Key: Int] = [:]
             index.reserveCapacity(pending.bars.count)
-            for (i, bar) in pending.bars.enumerated() { index[Key(series: SeriesKey(bar), ts: bar.ts)] = i }
+            for (i, bar) in pending.bars.enumerated() where pending.originIndex(ofRow: i) == sameFile {
+                index[Key(series: SeriesKey(bar), ts: bar.ts)] = i
+            }
             var dead = [Bool](repeating: false, count: pending.bars.count)
             for i in chunk.bars.indices where chunk.supersedes[i] {
                 let bar = chunk.bars[i]
                 guard let j = index[Key(series: SeriesKey(bar), ts: bar.ts)], !dead[j] else { continue }
                 dead[j] = true
                 chunk.supersedes[i] = pending.supersedes[j]
-                pending.rejects.append(.duplicate(pending.bars[j], at: pending.origin, line: pending.lines[j],
+                pending.rejects.append(.duplicate(pending.bars[j], at: pending.origin(ofRow: j), line: pending.lines[j],
                                                   winnerLine: chunk.lines[i]))
             }
             if dead.contains(true) { pending.keepRows(dead.map { !$0 }) }

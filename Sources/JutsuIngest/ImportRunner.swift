@@ -67,27 +67,28 @@ public final class ImportRunner {
 
         var loadError: (any Error)?
         var bytesDone: [Int64] = sizes.map { _ in 0 }
-        // The transaction being gathered: chunks of one file, up to batchSize rows.
-        var pending: (file: Int, batch: LoadBatch)?
+        var pending: PendingBatch?
         func flush() {
-            guard let (file, batch) = pending, loadError == nil else { return }
+            guard let gathered = pending, loadError == nil else { return }
             pending = nil
-            guard batch.rowsRead > 0 else { return }
+            guard gathered.batch.rowsRead > 0 else { return }
             do {
-                let result = try loader.load(batch)
-                summary.files[file].rows += result.counts
+                let result = try loader.load(gathered.batch)
+                for (o, file) in gathered.files.enumerated() where o < result.perOrigin.count {
+                    summary.files[file].rows += result.perOrigin[o]
+                }
+                for (file, counts) in gathered.rejectCounts { summary.files[file].rows += counts }
                 summary.rows += result.counts
                 for (key, counts) in result.perSeries { summary.series[key, default: LoadCounts()] += counts }
             } catch {
                 loadError = error
-                summary.files[file].error = "\(error)"
+                for file in gathered.files { summary.files[file].error = "\(error)" }
                 queue.close()
             }
         }
         while let message = queue.pop() {
             switch message {
             case .opened(let file, let dialect):
-                flush()
                 summary.files[file].symbol = dialect.symbol?.value
                 summary.files[file].timeframe = dialect.timeframe.rawValue
                 summary.files[file].compressed = dialect.compressed
@@ -99,14 +100,10 @@ public final class ImportRunner {
                 summary.skipped += removed.skipped
                 summary.warned += warnings
                 for (key, n) in removed.discarded { summary.discarded[key, default: 0] += n }
-                if pending?.file != file { flush() }
-                if pending == nil {
-                    // Sized once: growing by doubling would hold up to twice the batch.
-                    var batch = LoadBatch(origin: chunk.origin, dataSource: chunk.dataSource)
-                    batch.reserveCapacity(options.batchSize + chunkRows)
-                    pending = (file, batch)
-                }
-                BatchAssembler.merge(chunk, into: &pending!.batch)
+                let ranges = PendingBatch.seriesRanges(chunk.bars)
+                if let p = pending, p.mustFlush(before: file, ranges) { flush() }
+                if pending == nil { pending = PendingBatch(capacity: options.batchSize + chunkRows, first: chunk) }
+                pending!.add(chunk, file: file, ranges)
                 summary.files[file].volumeRounded += rounded
                 if pending!.batch.rowsRead >= options.batchSize { flush() }
                 bytesDone[file] = consumed

@@ -39,6 +39,8 @@ public final class BatchLoader {
     public struct Result: Sendable {
         public var counts = LoadCounts()
         public var perSeries: [SeriesKey: LoadCounts] = [:]
+        /// Counts of the batch's bars (not of `batch.rejects`) per `batch.origins` entry.
+        public var perOrigin: [LoadCounts] = []
     }
 
     public func load(_ batch: LoadBatch) throws -> Result {
@@ -97,6 +99,8 @@ public final class BatchLoader {
         let existing = try connection.storedBars(in: lookups)
 
         let source = batch.dataSource.value
+        let multiOrigin = batch.origins.count > 1
+        plan.result.perOrigin = Array(repeating: LoadCounts(), count: batch.origins.count)
         for (key, indices) in groups {
             var series = LoadCounts()
             // This source's metadata change for the series, gathered here and merged once.
@@ -105,6 +109,9 @@ public final class BatchLoader {
             var rows = existing[key] ?? []
             if !rows.isSorted(by: { $0.ts < $1.ts }) { rows.sort { $0.ts < $1.ts } }
             for i in indices {
+                // Several files in the batch: what this row adds to the series, also to its file.
+                let before = multiOrigin ? series : LoadCounts()
+                defer { if multiOrigin { plan.result.perOrigin[batch.originIndex(ofRow: i)].add(series, minus: before) } }
                 let bar = batch.bars[i]
                 series.read += 1
                 delta.watermark = max(delta.watermark ?? bar.ts, bar.ts)
@@ -120,7 +127,7 @@ public final class BatchLoader {
                 // run wrote itself is always superseded by a later row of the same file).
                 if changed, old.runID != runID, let refusal = policy.refusal(storedSource: old.dataSource, incoming: source) {
                     series.reject(refusal)
-                    plan.rejects.append(.bar(bar, at: batch.origin, line: batch.lines[i], reason: refusal,
+                    plan.rejects.append(.bar(bar, at: batch.origin(ofRow: i), line: batch.lines[i], reason: refusal,
                                              message: policy.message(refusal, key: key, ts: bar.ts, storedSource: old.dataSource, stored: old.bar(of: key))))
                     continue
                 }
@@ -129,7 +136,7 @@ public final class BatchLoader {
                     // earlier one is the duplicate. The earlier row's outcome stays counted.
                     series.reject(.duplicate)
                     // The superseded row's own line is not kept: record its stored values at the winner's line.
-                    plan.rejects.append(.bar(old.bar(of: key), at: batch.origin, line: batch.lines[i], reason: .duplicate,
+                    plan.rejects.append(.bar(old.bar(of: key), at: batch.origin(ofRow: i), line: batch.lines[i], reason: .duplicate,
                                              message: "duplicate key \(key) \(UnixTime.iso8601(bar.ts)): an earlier row of this file (these values) was superseded by line \(batch.lines[i])"))
                     if changed, old.runID != runID {
                         series.unchanged -= 1
@@ -153,6 +160,7 @@ public final class BatchLoader {
             plan.metadata[MetadataKey(key, source), default: .init()].merge(delta)
             plan.result.perSeries[key] = series
             plan.result.counts += series
+            if !multiOrigin { plan.result.perOrigin[0] += series }
         }
         for reject in batch.rejects {
             plan.result.counts.read += 1

@@ -11,19 +11,31 @@ public struct LoadBatch: Sendable {
     public var supersedes: [Bool] = []
     public var rejects: [RejectRecord] = []
     public var corporateActions: [CorporateAction] = []
-    /// File name or URL the rows came from, for `rejected_bars.source_location`.
-    public var origin: String
+    /// Files or URLs the rows came from, for `rejected_bars.source_location` and per-file counts.
+    /// A batch may gather several small files (one per symbol is the common vendor drop).
+    public private(set) var origins: [String]
+    /// Index into `origins` per bar; empty while every bar comes from `origins[0]`.
+    public private(set) var originOf: [UInt16] = []
     public var dataSource: DataSourceName
 
     public init(origin: String, dataSource: DataSourceName) {
-        self.origin = origin
+        self.origins = [origin]
         self.dataSource = dataSource
     }
+
+    /// The first (or only) origin.
+    public var origin: String { origins[0] }
+
+    @inline(__always)
+    public func originIndex(ofRow i: Int) -> Int { originOf.isEmpty ? 0 : Int(originOf[i]) }
+
+    public func origin(ofRow i: Int) -> String { origins[originIndex(ofRow: i)] }
 
     public mutating func append(_ bar: Bar, line: Int64, supersedes: Bool = false) {
         bars.append(bar)
         lines.append(line)
         self.supersedes.append(supersedes)
+        if !originOf.isEmpty { originOf.append(0) }
     }
 
     /// Rows read that this batch accounts for.
@@ -45,15 +57,33 @@ public struct LoadBatch: Sendable {
             bars[kept] = bars[i]
             lines[kept] = lines[i]
             if hasSupersedes { supersedes[kept] = supersedes[i] }
+            if !originOf.isEmpty { originOf[kept] = originOf[i] }
             kept += 1
         }
         let drop = bars.count - kept
         bars.removeLast(drop)
         lines.removeLast(drop)
         if hasSupersedes { supersedes.removeLast(drop) }
+        if !originOf.isEmpty { originOf.removeLast(drop) }
     }
 
     public mutating func append(contentsOf other: LoadBatch) {
+        // Map the other batch's origins onto ours; keep per-row indices once there are several.
+        var map: [UInt16] = []
+        for o in other.origins {
+            if let i = origins.lastIndex(of: o) { map.append(UInt16(i)) } else {
+                origins.append(o)
+                map.append(UInt16(origins.count - 1))
+            }
+        }
+        if origins.count > 1 {
+            if originOf.isEmpty { originOf = [UInt16](repeating: 0, count: bars.count) }
+            if other.originOf.isEmpty {
+                originOf.append(contentsOf: repeatElement(map[0], count: other.bars.count))
+            } else {
+                originOf.append(contentsOf: other.originOf.map { map[Int($0)] })
+            }
+        }
         bars.append(contentsOf: other.bars)
         lines.append(contentsOf: other.lines)
         supersedes.append(contentsOf: other.supersedes)

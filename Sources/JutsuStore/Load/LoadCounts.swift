@@ -19,6 +19,20 @@ public struct LoadCounts: Sendable, Equatable, Codable {
         rejectsByReason[reason.rawValue, default: 0] += count
     }
 
+    /// Adds `after - before` (what happened between two snapshots of one counter).
+    public mutating func add(_ after: LoadCounts, minus before: LoadCounts) {
+        read += after.read - before.read
+        inserted += after.inserted - before.inserted
+        updated += after.updated - before.updated
+        unchanged += after.unchanged - before.unchanged
+        rejected += after.rejected - before.rejected
+        if after.rejected != before.rejected {
+            for (reason, n) in after.rejectsByReason where n != before.rejectsByReason[reason, default: 0] {
+                rejectsByReason[reason, default: 0] += n - before.rejectsByReason[reason, default: 0]
+            }
+        }
+    }
+
     public static func += (lhs: inout LoadCounts, rhs: LoadCounts) {
         lhs.read += rhs.read
         lhs.inserted += rhs.inserted
