@@ -121,7 +121,7 @@ public final class PipelineRunner {
         let windows = try planner.windows(states: try state.states(pipeline: spec.name), store: state)
         let filter = RowFilter(symbols: selection, windowStart: windows.byKey.compactMapValues { $0.from },
                                defaultStart: windows.defaultStart, discard: discard)
-        let units = Self.units(plan)
+        let units = Self.units(plan, workers: spec.concurrency)
         let results = ResultBox(count: units.count)
         let next = ResultBox.Counter()
         let workers = max(1, min(spec.concurrency, units.count))
@@ -186,9 +186,11 @@ public final class PipelineRunner {
         return summary
     }
 
-    /// Files that share a series load in one worker, in path order (so the last file wins a
-    /// key that two files hold, as `import` of the same files would decide).
-    static func units(_ plan: PipelinePlan) -> [[String]] {
+    /// The files of each worker: files that share a series stay together (in path order, so the
+    /// last file wins a key that two files hold, as `import` of the same files decides), and
+    /// these groups are spread over at most `workers` workers by size. Each worker loads its files
+    /// as one import: small files share transactions.
+    static func units(_ plan: PipelinePlan, workers: Int) -> [[String]] {
         var parent = Array(plan.files.indices)
         func find(_ i: Int) -> Int {
             var i = i
@@ -200,11 +202,22 @@ public final class PipelineRunner {
             let members = series.files.compactMap { index[$0] }
             for m in members.dropFirst() { parent[find(m)] = find(members[0]) }
         }
-        var groups: [Int: [String]] = [:]
+        var groups: [Int: [Int]] = [:]
         for (i, file) in plan.files.enumerated() where plan.fileErrors[file] == nil {
-            groups[find(i), default: []].append(file)
+            groups[find(i), default: []].append(i)
         }
-        return groups.keys.sorted().map { groups[$0]! }
+        func bytes(_ i: Int) -> Int64 {
+            ((try? FileManager.default.attributesOfItem(atPath: plan.files[i]))?[.size] as? Int64) ?? 0
+        }
+        let sized = groups.values.map { members in (members, members.reduce(Int64(0)) { $0 + bytes($1) }) }
+            .sorted { ($0.1, $1.0[0]) > ($1.1, $0.0[0]) }
+        var buckets = Array(repeating: (bytes: Int64(0), files: [Int]()), count: max(1, min(workers, sized.count)))
+        for (members, size) in sized {
+            let lightest = buckets.indices.min { buckets[$0].bytes < buckets[$1].bytes }!
+            buckets[lightest].bytes += size
+            buckets[lightest].files += members
+        }
+        return buckets.filter { !$0.files.isEmpty }.map { $0.files.sorted().map { plan.files[$0] } }
     }
 
     func detailsJSON(_ plan: PipelinePlan) -> String {
