@@ -263,48 +263,45 @@ public struct PipelinePlanner {
         var options = try importOptions(files: files, filter: filter)
         options.dryRun = true
 
-        struct Tally {
-            var rows: Int64 = 0, rejected: Int64 = 0, skipped: Int64 = 0
-            var first: Int64?, last: Int64?
-            var files = Set<Int>()
-        }
-        var tallies: [SeriesKey: Tally] = [:]
-        var fileErrors: [String: String] = [:]
-        var unattributed: Int64 = 0
-        var skippedByFile: [Int: Int64] = [:]
-        var seriesOfFile: [Int: Set<SeriesKey>] = [:]
-        ImportRunner.parseFiles(options, chunkRows: 16_384) { message in
-            switch message {
-            case .opened: break
-            case .failed(let file, let text): fileErrors[files[file]] = text
-            case .chunk(let file, let batch, _, _, _, let removed, _):
-                skippedByFile[file, default: 0] += removed.skipped
-                for bar in batch.bars {
-                    let key = SeriesKey(bar)
-                    tallies[key, default: Tally()].rows += 1
-                    tallies[key]!.first = min(tallies[key]!.first ?? bar.ts, bar.ts)
-                    tallies[key]!.last = max(tallies[key]!.last ?? bar.ts, bar.ts)
-                    if seriesOfFile[file, default: []].insert(key).inserted { tallies[key]!.files.insert(file) }
+        // The files are read by two threads (the plan pass has both cores to itself).
+        let threads = max(1, min(2, files.count, ProcessInfo.processInfo.activeProcessorCount))
+        let partial = PlanTallyBox(count: threads)
+        let group = DispatchGroup()
+        for t in 0..<threads {
+            group.enter()
+            let indices = Array(stride(from: t, to: files.count, by: threads))
+            var options = options
+            options.files = indices.map { files[$0] }
+            let subset = options
+            let thread = Thread {
+                defer { group.leave() }
+                var tally = PlanTally()
+                ImportRunner.parseFiles(subset, chunkRows: 16_384) { message in
+                    tally.add(message, fileIndex: { indices[$0] })
+                    return true
                 }
-                for reject in batch.rejects {
-                    guard let text = reject.symbol, let symbol = try? Symbol(canonicalizing: text),
-                          let tf = reject.timeframe else { unattributed += 1; continue }
-                    let key = SeriesKey(symbol: symbol, timeframe: tf)
-                    tallies[key, default: Tally()].rejected += 1
-                    if seriesOfFile[file, default: []].insert(key).inserted { tallies[key]!.files.insert(file) }
-                }
+                partial.set(t, tally)
             }
-            return true
+            thread.stackSize = 8 << 20
+            thread.start()
         }
+        group.wait()
+        var merged = PlanTally()
+        for tally in partial.values { merged.merge(tally) }
+        var tallies = merged.series
+        let fileErrors = Dictionary(uniqueKeysWithValues: merged.fileErrors.map { (files[$0.key], $0.value) })
+        let unattributed = merged.unattributed
+        let skippedByFile = merged.skippedByFile
+        let seriesOfFile = merged.seriesOfFile
         // A file's skipped rows are charged to its series when it has one.
         for (file, n) in skippedByFile where n > 0 {
-            if let only = seriesOfFile[file], only.count == 1 { tallies[only.first!]!.skipped += n }
+            if let only = seriesOfFile[file], only.count == 1 { tallies[only.first!, default: PlanTally.Series()].skipped += n }
         }
         // Listed symbols with no rows still get a line (they may be failures).
         if let selection {
             for symbol in selection {
                 let key = SeriesKey(symbol: symbol, timeframe: spec.timeframe)
-                if tallies[key] == nil { tallies[key] = Tally() }
+                if tallies[key] == nil { tallies[key] = PlanTally.Series() }
             }
         }
         var series: [PipelinePlan.Series] = []
@@ -340,4 +337,82 @@ public enum PipelineRunError: Error, CustomStringConvertible, Sendable {
             "pipeline '\(pipeline)' is already running\(holder.map { " (\($0))" } ?? ""); not starting a second run (use --wait to wait for it)"
         }
     }
+}
+
+/// What the plan pass counts, per series and per file, from the parse thread's messages.
+struct PlanTally: Sendable {
+    struct Series: Sendable {
+        var rows: Int64 = 0, rejected: Int64 = 0, skipped: Int64 = 0
+        var first: Int64?, last: Int64?
+        var files = Set<Int>()
+
+        mutating func merge(_ o: Series) {
+            rows += o.rows
+            rejected += o.rejected
+            skipped += o.skipped
+            first = [first, o.first].compactMap { $0 }.min()
+            last = [last, o.last].compactMap { $0 }.max()
+            files.formUnion(o.files)
+        }
+    }
+
+    var series: [SeriesKey: Series] = [:]
+    var fileErrors: [Int: String] = [:]
+    var unattributed: Int64 = 0
+    var skippedByFile: [Int: Int64] = [:]
+    var seriesOfFile: [Int: Set<SeriesKey>] = [:]
+
+    /// `fileIndex` maps the message's file number (within the thread's subset) to the plan's.
+    mutating func add(_ message: ImportRunner.Message, fileIndex: (Int) -> Int) {
+        switch message {
+        case .opened: break
+        case .failed(let file, let text): fileErrors[fileIndex(file)] = text
+        case .chunk(let local, let batch, _, _, _, let removed, _):
+            let file = fileIndex(local)
+            skippedByFile[file, default: 0] += removed.skipped
+            // One dictionary update per run of equal series, not per bar.
+            var i = 0
+            let bars = batch.bars
+            while i < bars.count {
+                let key = SeriesKey(bars[i])
+                var lo = bars[i].ts, hi = bars[i].ts
+                var j = i + 1
+                while j < bars.count, bars[j].symbol == key.symbol, bars[j].timeframe == key.timeframe {
+                    lo = min(lo, bars[j].ts)
+                    hi = max(hi, bars[j].ts)
+                    j += 1
+                }
+                var run = Series(rows: Int64(j - i), first: lo, last: hi)
+                run.files = [file]
+                series[key, default: Series()].merge(run)
+                seriesOfFile[file, default: []].insert(key)
+                i = j
+            }
+            for reject in batch.rejects {
+                guard let text = reject.symbol, let symbol = try? Symbol(canonicalizing: text),
+                      let tf = reject.timeframe else { unattributed += 1; continue }
+                let key = SeriesKey(symbol: symbol, timeframe: tf)
+                series[key, default: Series()].rejected += 1
+                series[key]!.files.insert(file)
+                seriesOfFile[file, default: []].insert(key)
+            }
+        }
+    }
+
+    mutating func merge(_ o: PlanTally) {
+        for (key, s) in o.series { series[key, default: Series()].merge(s) }
+        fileErrors.merge(o.fileErrors) { a, _ in a }
+        unattributed += o.unattributed
+        skippedByFile.merge(o.skippedByFile, uniquingKeysWith: +)
+        seriesOfFile.merge(o.seriesOfFile) { $0.union($1) }
+    }
+}
+
+/// The plan threads' tallies.
+final class PlanTallyBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [PlanTally]
+    init(count: Int) { storage = Array(repeating: PlanTally(), count: count) }
+    func set(_ i: Int, _ t: PlanTally) { lock.lock(); storage[i] = t; lock.unlock() }
+    var values: [PlanTally] { lock.lock(); defer { lock.unlock() }; return storage }
 }
