@@ -113,3 +113,23 @@ import Testing
         #expect(try db.scalar("SELECT count(*) FROM ingest_runs") == 0)
     }
 }
+
+@Suite struct RunsCommandTests {
+    @Test func listsRecentRunsNewestFirstWithCounts() throws {
+        let db = try TestDatabase("runs")
+        let tool = CommandLineTool()
+        #expect(try tool.run(["run", "zipline-inputs", "--pipelines", PipelineCommandTests.pipelines, "--database-url", db.url]).status == 0)
+        #expect(try tool.run(["import", CommandLineTool.fixture("real/csv-zipline/pipeline_inputs__AAPL.csv"), "--database-url", db.url]).status == 0)
+        let out = try tool.run(["runs", "--database-url", db.url, "--format", "json"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let runs = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [[String: Any]])
+        #expect(runs.map { $0["command"] as? String } == ["import", "run"])
+        #expect(runs[1]["pipeline"] as? String == "zipline-inputs")
+        #expect(runs[1]["status"] as? String == "succeeded")
+        #expect(runs[1]["inserted"] as? Int == 127)
+        #expect(runs[0]["inserted"] as? Int == 127)
+        let only = try tool.run(["runs", "--database-url", db.url, "--pipeline", "zipline-inputs"])
+        #expect(only.status == 0)
+        #expect(only.stdout.contains("zipline-inputs") && !only.stdout.contains("(import)"))
+    }
+}
