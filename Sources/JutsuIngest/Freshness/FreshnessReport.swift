@@ -46,7 +46,7 @@ public struct FreshnessRow: Sendable, Encodable {
         try c.encode(ageSeconds, forKey: .ageSeconds)
         try c.encode(lastFetchAt.map(UnixTime.iso8601), forKey: .lastFetchAt)
         var k = c.nestedContainer(keyedBy: CriteriaKeys.self, forKey: .criteria)
-        try k.encode(tier, forKey: .tier)
+        try k.encode(tier.rawValue, forKey: .tier)
         try k.encode(calendar, forKey: .calendar)
         try k.encode(staleAfterSeconds, forKey: .staleAfter)
         try k.encode(publicationDelaySeconds, forKey: .delay)
