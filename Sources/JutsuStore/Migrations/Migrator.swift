@@ -61,6 +61,7 @@ public struct Migrator: Sendable {
             connection.logger.info("applied migration", metadata: ["migration": "\(migration.fileName)"])
             report.applied.append(migration.fileName)
         }
+        try MarketSessions.sync(connection)
         return report
     }
 

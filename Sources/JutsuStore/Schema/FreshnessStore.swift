@@ -88,3 +88,34 @@ public struct FreshnessStore {
         }
     }
 }
+
+extension FreshnessStore {
+    public struct Policy: Sendable {
+        public var symbol, timeframe, tier, calendar: String
+        public var staleAfterSeconds, publicationDelaySeconds, rtoSeconds: Int64
+
+        public init(symbol: String, timeframe: String, tier: String, calendar: String, staleAfterSeconds: Int64,
+                    publicationDelaySeconds: Int64, rtoSeconds: Int64) {
+            (self.symbol, self.timeframe, self.tier, self.calendar) = (symbol, timeframe, tier, calendar)
+            (self.staleAfterSeconds, self.publicationDelaySeconds, self.rtoSeconds) = (staleAfterSeconds, publicationDelaySeconds, rtoSeconds)
+        }
+    }
+
+    /// Stores the policy each series was judged by, for the SQL contract (`series_freshness`).
+    public func writePolicies(_ policies: [Policy]) throws {
+        guard !policies.isEmpty else { return }
+        try connection.execute("""
+            INSERT INTO series_freshness_policy AS p (symbol, timeframe, tier, calendar, stale_after_seconds,
+                publication_delay_seconds, rto_seconds, updated_at)
+            SELECT * , now() FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[])
+            ON CONFLICT (symbol, timeframe) DO UPDATE SET tier = EXCLUDED.tier, calendar = EXCLUDED.calendar,
+                stale_after_seconds = EXCLUDED.stale_after_seconds, publication_delay_seconds = EXCLUDED.publication_delay_seconds,
+                rto_seconds = EXCLUDED.rto_seconds, updated_at = now()
+            """, [
+                CopyText.arrayLiteral(policies.map(\.symbol)), CopyText.arrayLiteral(policies.map(\.timeframe)),
+                CopyText.arrayLiteral(policies.map(\.tier)), CopyText.arrayLiteral(policies.map(\.calendar)),
+                CopyText.intArrayLiteral(policies.map(\.staleAfterSeconds)),
+                CopyText.intArrayLiteral(policies.map(\.publicationDelaySeconds)), CopyText.intArrayLiteral(policies.map(\.rtoSeconds)),
+            ], context: "series_freshness_policy")
+    }
+}
