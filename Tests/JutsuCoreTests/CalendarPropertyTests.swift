@@ -86,14 +86,14 @@ import Testing
                 let (lo, hi) = a <= b ? (a, b) : (b, a)
                 let counted = calendar.sessions(from: lo.adding(days: 1), through: hi).count
                 #expect(calendar.sessionCount(after: lo, through: hi) == counted, "\(calendar.name) \(lo) \(hi)")
-                #expect(calendar.sessionCount(after: hi, through: lo) == (lo == hi ? 0 : 0))
+                #expect(calendar.sessionCount(after: hi, through: lo) == 0)
             }
         }
     }
 
     @Test func thirtyYearsOfSessionsIsFast() {
-        // The gap finder's budget: 30 years of daily sessions well inside 50 ms (debug build:
-        // checked loosely, the release build is several times faster).
+        // The gap finder's budget is 50 ms for 30 years of daily bars; a smoke check against an
+        // accidental O(n^2) (debug build on a shared machine: ~85 ms measured, bound 500 ms).
         let clock = ContinuousClock()
         let elapsed = clock.measure {
             let sessions = TradingCalendars.nyse.sessions(from: date(1995, 1, 1), through: date(2024, 12, 31))
@@ -104,6 +104,6 @@ import Testing
             }
             #expect(n > 0)
         }
-        #expect(elapsed < .milliseconds(250), "\(elapsed)")
+        #expect(elapsed < .milliseconds(500), "\(elapsed)")
     }
 }
