@@ -66,8 +66,9 @@ extension TradingCalendar {
         return nil
     }
 
-    /// Default: sessions whose close is at most a day after the end of their UTC date. Walks
-    /// back from the day after `instant`'s UTC date.
+    /// Default: walks back from the session dated the day after `instant`'s UTC date. Assumes
+    /// closes ascend with the session date and no session closes before the UTC day before its
+    /// date begins (true of any market whose sessions end on or near their own date).
     public func lastClosedSession(at instant: Int64) -> Session? {
         var candidate = session(on: UnixTime.civilDate(ofSeconds: instant).adding(days: 1))
             ?? previousSession(before: UnixTime.civilDate(ofSeconds: instant).adding(days: 1))
