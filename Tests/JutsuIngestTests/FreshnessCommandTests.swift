@@ -91,3 +91,33 @@ import Testing
         #expect(out.stderr.contains("--at 'yesterday'"))
     }
 }
+
+@Suite struct GapsCommandTests {
+    @Test func missingSessionsAreRangesAndHolidaysAreNot() throws {
+        let db = try FreshnessCommandTests.loaded()
+        let tool = CommandLineTool()
+        let empty = FileManager.default.temporaryDirectory.path + "/no-pipelines-\(UUID().uuidString)"
+        let clean = try tool.run(["gaps", "--database-url", db.url, "--pipelines", empty, "--fail-on-gaps"])
+        #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
+        #expect(clean.stdout.contains("754"))   // 2012-2014: 754 sessions, Thanksgivings and Christmases not among them
+        // Remove the week after Thanksgiving 2013 from KO, and add a bar on Christmas Day to MSFT.
+        let c = try db.connect()
+        try c.execute("DELETE FROM market_data WHERE symbol = 'KO' AND ts BETWEEN '2013-11-29' AND '2013-12-06'")
+        try c.execute("""
+            INSERT INTO market_data (symbol, timeframe, ts, open, high, low, close, volume, data_source)
+            VALUES ('MSFT', '1d', '2013-12-25', 37, 38, 36, 37.5, 100, 'csv')
+            """)
+        let out = try tool.run(["gaps", "--database-url", db.url, "--pipelines", empty, "--format", "json", "--fail-on-gaps"])
+        #expect(out.status == 1)
+        let series = try #require(try out.json()["series"] as? [[String: Any]])
+        let ko = try #require(series.first { $0["symbol"] as? String == "KO" })
+        let missing = try #require(ko["missing"] as? [[String: Any]])
+        // Friday 2013-11-29 (early close) through Friday 2013-12-06: six sessions, one range.
+        #expect(missing.count == 1)
+        #expect(missing[0]["from"] as? String == "2013-11-29" && missing[0]["through"] as? String == "2013-12-06")
+        #expect(missing[0]["count"] as? Int == 6)
+        let msft = try #require(series.first { $0["symbol"] as? String == "MSFT" })
+        #expect((msft["non_session"] as? [[String: Any]])?.first?["from"] as? String == "2013-12-25")
+        #expect((series.first { $0["symbol"] as? String == "AAPL" }?["missing"] as? [Any])?.isEmpty == true)
+    }
+}

@@ -68,22 +68,12 @@ struct FreshnessCommand: ParsableCommand {
     func run() throws {
         let logger = global.makeLogger()
         let instant = at.flatMap(Self.parseInstant) ?? Int64(Date().timeIntervalSince1970)
-        // Tiers from the pipelines; thresholds and overrides from freshness.yaml.
-        var pipelineTiers: [String: FreshnessSpec] = [:]
-        for file in PipelineLoader.pipelineFiles(in: [pipelines]) where FileManager.default.fileExists(atPath: pipelines) {
-            if case .success(let spec) = PipelineLoader.load(path: file), let f = spec.freshness { pipelineTiers[spec.name] = f }
-        }
-        let config: FreshnessConfig
-        switch FreshnessConfig.load(path: (pipelines as NSString).appendingPathComponent("freshness.yaml"),
-                                    knownCalendars: FreshnessReporter.calendarNames) {
-        case .success(let c): config = c
-        case .failure(let d): throw CLIError(message: "invalid freshness.yaml:\n\(d)", exitCode: ExitCode(ExitCodes.usage))
-        }
+        let settings = try FreshnessSettings.load(directory: pipelines)
         let (connection, target) = try global.connect(logger: logger, migrate: record)
         var rows: [FreshnessRow]
         do {
-            rows = FreshnessReporter.evaluate(try FreshnessStore(connection: connection).snapshots(), config: config,
-                                              pipelines: pipelineTiers, at: instant)
+            rows = FreshnessReporter.evaluate(try FreshnessStore(connection: connection).snapshots(), config: settings.config,
+                                              pipelines: settings.pipelineTiers, at: instant)
         } catch {
             throw CLIError(message: "\(error)\n(database: \(target.redactedDescription))", exitCode: ExitCode(ExitCodes.failure))
         }
