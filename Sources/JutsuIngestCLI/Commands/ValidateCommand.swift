@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JutsuIngest
 import JutsuPipeline
 
 struct ValidateCommand: ParsableCommand {
@@ -35,7 +36,18 @@ struct ValidateCommand: ParsableCommand {
             throw CLIError(message: "\(path): no such file or directory", exitCode: ExitCode(ExitCodes.usage))
         }
         let report = PipelineLoader.lint(paths: paths)
-        let diagnostics = report.diagnostics
+        var diagnostics = report.diagnostics
+        // freshness.yaml (tiers, delays, per-series calendars) is checked with the pipelines.
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            let file = isDirectory.boolValue ? (path as NSString).appendingPathComponent("freshness.yaml")
+                : ((path as NSString).lastPathComponent == "freshness.yaml" ? path : nil)
+            guard let file, FileManager.default.fileExists(atPath: file) else { continue }
+            if case .failure(let d) = FreshnessConfig.load(path: file, knownCalendars: FreshnessReporter.calendarNames) {
+                diagnostics.append(contentsOf: d.diagnostics)
+            }
+        }
         switch format {
         case .json:
             Terminal.standardOutput.write("[" + diagnostics.map(\.json).joined(separator: ",") + "]\n")

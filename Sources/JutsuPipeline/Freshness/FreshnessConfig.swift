@@ -24,6 +24,11 @@ public struct FreshnessConfig: Sendable, Equatable {
         public var staleAfterSeconds: Int64
         /// Longest acceptable stale episode.
         public var rtoSeconds: Int64
+
+        public init(staleAfterSeconds: Int64, rtoSeconds: Int64) {
+            self.staleAfterSeconds = staleAfterSeconds
+            self.rtoSeconds = rtoSeconds
+        }
     }
 
     public struct SeriesRule: Sendable, Equatable {
