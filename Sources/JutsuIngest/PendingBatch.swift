@@ -29,6 +29,15 @@ struct PendingBatch {
     /// Per series, the lowest and highest time of `bars` (one pass, per run of equal series).
     static func seriesRanges(_ bars: [Bar]) -> [SeriesKey: (lo: Int64, hi: Int64)] {
         var out: [SeriesKey: (lo: Int64, hi: Int64)] = [:]
+        forEachSeriesRun(bars) { key, lo, hi, _ in
+            if let r = out[key] { out[key] = (min(r.lo, lo), max(r.hi, hi)) } else { out[key] = (lo, hi) }
+        }
+        return out
+    }
+
+    /// Calls `body` once per run of consecutive bars of one series with its lowest and highest
+    /// time and its length: per-series work without a dictionary lookup per bar.
+    static func forEachSeriesRun(_ bars: [Bar], _ body: (SeriesKey, Int64, Int64, Int) -> Void) {
         var i = 0
         while i < bars.count {
             let key = SeriesKey(bars[i])
@@ -39,10 +48,9 @@ struct PendingBatch {
                 hi = max(hi, bars[j].ts)
                 j += 1
             }
-            if let r = out[key] { out[key] = (min(r.lo, lo), max(r.hi, hi)) } else { out[key] = (lo, hi) }
+            body(key, lo, hi, j - i)
             i = j
         }
-        return out
     }
 
     /// Whether a chunk of `file` with these ranges must wait for the next transaction.

@@ -371,22 +371,11 @@ struct PlanTally: Sendable {
             let file = fileIndex(local)
             skippedByFile[file, default: 0] += removed.skipped
             // One dictionary update per run of equal series, not per bar.
-            var i = 0
-            let bars = batch.bars
-            while i < bars.count {
-                let key = SeriesKey(bars[i])
-                var lo = bars[i].ts, hi = bars[i].ts
-                var j = i + 1
-                while j < bars.count, bars[j].symbol == key.symbol, bars[j].timeframe == key.timeframe {
-                    lo = min(lo, bars[j].ts)
-                    hi = max(hi, bars[j].ts)
-                    j += 1
-                }
-                var run = Series(rows: Int64(j - i), first: lo, last: hi)
+            PendingBatch.forEachSeriesRun(batch.bars) { key, lo, hi, count in
+                var run = Series(rows: Int64(count), first: lo, last: hi)
                 run.files = [file]
                 series[key, default: Series()].merge(run)
                 seriesOfFile[file, default: []].insert(key)
-                i = j
             }
             for reject in batch.rejects {
                 guard let text = reject.symbol, let symbol = try? Symbol(canonicalizing: text),
