@@ -14,6 +14,10 @@ public struct ImportOptions: Sendable {
     public var batchSize: Int
     /// 100,000 rows: server cost per row near its floor, peak RSS ~60 MiB (docs/BENCHMARKS.md).
     public static let defaultBatchSize = 100_000
+    /// Loader connections (each owns a share of the series; they split `batchSize` between them).
+    public var workers = ImportOptions.defaultWorkers
+    /// Two: the server does the heavy work, and a second backend uses the second core.
+    public static let defaultWorkers = 2
     /// A run whose rejected/read ratio is above this fails (exit 1); its valid rows stay loaded.
     public var maxRejectRatio: Double
     /// "Now" for the future-timestamp rule (UTC seconds): injected, so runs are reproducible.

@@ -13,9 +13,13 @@ public final class ImportRunner {
     let connection: PGConnection
     let logger: Logger
     let progress: (@Sendable (ImportProgress) -> Void)?
+    /// Opens the extra connections of `options.workers` > 1; without it one loader runs.
+    let connect: (@Sendable () throws -> PGConnection)?
 
     public init(connection: PGConnection, options: ImportOptions, logger: Logger,
-                progress: (@Sendable (ImportProgress) -> Void)? = nil) {
+                progress: (@Sendable (ImportProgress) -> Void)? = nil,
+                connect: (@Sendable () throws -> PGConnection)? = nil) {
+        self.connect = connect
         self.connection = connection
         self.options = options
         self.logger = logger
@@ -48,10 +52,20 @@ public final class ImportRunner {
             runID = try registry.start(command: "import", trigger: options.trigger, detailsJSON: detailsJSON())
             summary.runID = runID
         }
-        let loader = BatchLoader(connection: connection, runID: runID, operation: options.operation,
-                                 dryRun: options.dryRun, policy: options.policy)
+        // Loader threads: the first on this connection, the others on their own.
+        let workerCount = connect == nil ? 1 : max(1, options.workers)
+        var loaders = [BatchLoader(connection: connection, runID: runID, operation: options.operation,
+                                   dryRun: options.dryRun, policy: options.policy)]
+        for _ in 1..<workerCount {
+            loaders.append(BatchLoader(connection: try connect!(), runID: runID, operation: options.operation,
+                                       dryRun: options.dryRun, policy: options.policy))
+        }
         let chunkRows = min(options.batchSize, Self.chunkRows)
-        let queue = BoundedQueue<Message>(capacity: max(2, (options.batchSize + chunkRows - 1) / chunkRows))
+        // Rows per transaction of one worker: together the workers hold one batch's worth.
+        let workerRows = max(1, options.batchSize / workerCount)
+        let queue = BoundedQueue<Message>(capacity: max(2, (workerRows + chunkRows - 1) / chunkRows))
+        let workers = LoadWorkers(loaders: loaders, replaceRanges: options.replaceRanges,
+                                  dataSource: options.dataSource.value, onError: { queue.close() })
         let parseDone = DispatchSemaphore(value: 0)
         let sizes = options.files.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int64) ?? 0 }
         let totalBytes = sizes.reduce(0, +)
@@ -65,27 +79,16 @@ public final class ImportRunner {
         parse.stackSize = 8 << 20
         parse.start()
 
-        var loadError: (any Error)?
         var bytesDone: [Int64] = sizes.map { _ in 0 }
-        var pending: PendingBatch?
-        func flush() {
-            guard let gathered = pending, loadError == nil else { return }
-            pending = nil
-            guard gathered.batch.rowsRead > 0 else { return }
-            do {
-                let result = try loader.load(gathered.batch)
-                for (o, file) in gathered.files.enumerated() where o < result.perOrigin.count {
-                    summary.files[file].rows += result.perOrigin[o]
-                }
-                for (file, counts) in gathered.rejectCounts { summary.files[file].rows += counts }
-                summary.rows += result.counts
-                for (key, counts) in result.perSeries { summary.series[key, default: LoadCounts()] += counts }
-            } catch {
-                loadError = error
-                for file in gathered.files { summary.files[file].error = "\(error)" }
-                queue.close()
-            }
+        // The transaction each worker is being given: chunks of one or several files.
+        var pending = [PendingBatch?](repeating: nil, count: workerCount)
+        func flush(_ w: Int) {
+            guard let gathered = pending[w] else { return }
+            pending[w] = nil
+            guard gathered.batch.rowsRead > 0 || !gathered.batch.corporateActions.isEmpty else { return }
+            workers.submit(LoadWorkers.Item(batch: gathered.batch, files: gathered.files, rejectCounts: gathered.rejectCounts), to: w)
         }
+        func flushAll() { for w in 0..<workerCount { flush(w) } }
         while let message = queue.pop() {
             switch message {
             case .opened(let file, let dialect):
@@ -100,18 +103,21 @@ public final class ImportRunner {
                 summary.skipped += removed.skipped
                 summary.warned += warnings
                 for (key, n) in removed.discarded { summary.discarded[key, default: 0] += n }
-                let ranges = PendingBatch.seriesRanges(chunk.bars)
-                if let p = pending, p.mustFlush(before: file, ranges) { flush() }
-                if pending == nil { pending = PendingBatch(capacity: options.batchSize + chunkRows, first: chunk) }
-                pending!.add(chunk, file: file, ranges)
+                let parts = workerCount == 1 ? [chunk] : chunk.split(parts: workerCount, route: workers.worker(for:))
+                for (w, part) in parts.enumerated() where part.rowsRead > 0 || !part.corporateActions.isEmpty {
+                    let ranges = PendingBatch.seriesRanges(part.bars)
+                    if let p = pending[w], p.mustFlush(before: file, ranges) { flush(w) }
+                    if pending[w] == nil { pending[w] = PendingBatch(capacity: workerRows + chunkRows, first: part) }
+                    pending[w]!.add(part, file: file, ranges)
+                    if pending[w]!.batch.rowsRead >= workerRows { flush(w) }
+                }
                 summary.files[file].volumeRounded += rounded
-                if pending!.batch.rowsRead >= options.batchSize { flush() }
                 bytesDone[file] = consumed
                 progress?(ImportProgress(
                     file: options.files[file], rowsRead: rowsRead, bytesConsumed: bytesDone.reduce(0, +),
                     bytesTotal: totalBytes, elapsedSeconds: Date().timeIntervalSince(started)))
             case .failed(let file, let message):
-                flush()   // rows read before the error are loaded; the error is reported
+                flushAll()   // rows read before the error are loaded; the error is reported
                 summary.files[file].error = message
                 summary.failureKind = .input
                 summary.status = .failed
@@ -119,18 +125,15 @@ public final class ImportRunner {
                 logger.notice("input error", metadata: ["file": "\(options.files[file])", "error": "\(message)"])
             }
         }
-        flush()
+        flushAll()
         parseDone.wait()
-        if loadError == nil, summary.failureKind != .input {
-            for (key, range) in options.replaceRanges.sorted(by: { $0.key < $1.key }) where summary.series[key] != nil {
-                do {
-                    summary.deleted[key] = try loader.deleteUnread(key, in: range, dataSource: options.dataSource.value)
-                } catch {
-                    loadError = error
-                    break
-                }
-            }
-        }
+        let outcome = workers.finish()
+        summary.rows += outcome.counts
+        for (file, counts) in outcome.perFile { summary.files[file].rows += counts }
+        for (key, counts) in outcome.perSeries { summary.series[key, default: LoadCounts()] += counts }
+        summary.deleted = outcome.deleted
+        let loadError = outcome.error
+        if let loadError { for file in outcome.errorFiles { summary.files[file].error = "\(loadError)" } }
 
         if let loadError {
             summary.status = .failed

@@ -36,6 +36,9 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .customLong("batch-size"), help: "Rows per atomic batch.")
     var batchSize: Int = ImportOptions.defaultBatchSize
 
+    @Option(help: "Loader connections; each owns a share of the series (1 = one backend).")
+    var workers: Int = ImportOptions.defaultWorkers
+
     @Option(name: .customLong("max-reject-ratio"), help: "Fail the run (exit 1) when more than this share of rows is rejected.")
     var maxRejectRatio: Double = 0.10
 
@@ -43,6 +46,7 @@ struct ImportCommand: ParsableCommand {
 
     func validate() throws {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+        guard (1...16).contains(workers) else { throw ValidationError("--workers must be between 1 and 16") }
         guard (0...1).contains(maxRejectRatio) else { throw ValidationError("--max-reject-ratio must be between 0 and 1") }
         guard DataSourceName(source) != nil else {
             throw ValidationError("--source '\(source)': use 1-32 lower-case letters, digits, '_' or '-'")
@@ -59,14 +63,18 @@ struct ImportCommand: ParsableCommand {
             files: files, csv: try csvOptions(), dataSource: DataSourceName(source)!, dryRun: dryRun,
             batchSize: batchSize, maxRejectRatio: maxRejectRatio, now: Int64(Date().timeIntervalSince1970))
         options.trigger = "cli"
+        options.workers = workers
         for file in files where !FileManager.default.isReadableFile(atPath: file) {
             throw CLIError(message: "\(file): no such file or not readable", exitCode: ExitCode(ExitCodes.usage))
         }
-        let (connection, _) = try global.connect(logger: logger)
+        let (connection, target) = try global.connect(logger: logger)
+        let conninfo = target.conninfo
         let bar: ProgressBar? = (Terminal.standardError.isTTY && format == .text) ? ProgressBar(terminal: .standardError) : nil
         var onProgress: (@Sendable (ImportProgress) -> Void)?
         if let bar { onProgress = { bar.update($0) } }
-        let runner = ImportRunner(connection: connection, options: options, logger: logger, progress: onProgress)
+        let runner = ImportRunner(connection: connection, options: options, logger: logger, progress: onProgress) {
+            try PGConnection(conninfo: conninfo, logger: logger)
+        }
         let summary: ImportSummary
         do {
             summary = try runner.run()

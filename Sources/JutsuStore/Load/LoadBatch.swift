@@ -49,6 +49,28 @@ public struct LoadBatch: Sendable {
 
     /// Appends another part of the same input (the parse thread hands over small chunks; the
     /// loader writes them in larger transactions).
+    /// The batch cut into `parts` by `route(bar)` (0..<parts), rows in order; every part keeps
+    /// all `origins` (so per-origin indices stay valid). Rejects and corporate actions go to
+    /// part 0.
+    public func split(parts: Int, route: (Bar) -> Int) -> [LoadBatch] {
+        var out = [LoadBatch](repeating: LoadBatch(origin: origins[0], dataSource: dataSource), count: parts)
+        for p in 0..<parts {
+            out[p].origins = origins
+            out[p].reserveCapacity(bars.count / parts + 16)
+        }
+        let multi = !originOf.isEmpty
+        for i in bars.indices {
+            let p = route(bars[i])
+            out[p].bars.append(bars[i])
+            out[p].lines.append(lines[i])
+            if !supersedes.isEmpty { out[p].supersedes.append(supersedes[i]) }
+            if multi { out[p].originOf.append(originOf[i]) }
+        }
+        out[0].rejects = rejects
+        out[0].corporateActions = corporateActions
+        return out
+    }
+
     /// Keeps the rows whose flag is true, in order: `bars`, `lines` and `supersedes` together.
     public mutating func keepRows(_ keep: [Bool]) {
         let hasSupersedes = !supersedes.isEmpty   // set once the batch is assembled
