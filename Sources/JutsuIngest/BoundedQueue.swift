@@ -22,6 +22,17 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         return true
     }
 
+    /// Pushes and then waits until the consumer has taken the item (or the queue closed): the
+    /// producer never runs more than one item ahead of a busy consumer.
+    @discardableResult
+    func handOff(_ item: Element) -> Bool {
+        guard push(item) else { return false }
+        condition.lock()
+        defer { condition.unlock() }
+        while !items.isEmpty && !closed { condition.wait() }
+        return true
+    }
+
     /// Blocks while empty. Returns nil once closed and drained.
     func pop() -> Element? {
         condition.lock()

@@ -36,7 +36,7 @@ public final class ImportRunner {
 
     /// Rows the parse thread reads at a time. The loader joins chunks into transactions of
     /// `batchSize` rows, and the queue lets parsing run one transaction ahead.
-    static let chunkRows = 16_384
+    static let chunkRows = 8_192
 
     public func run() throws -> ImportSummary {
         let started = Date()
@@ -63,7 +63,8 @@ public final class ImportRunner {
         let chunkRows = min(options.batchSize, Self.chunkRows)
         // Rows per transaction of one worker: together the workers hold one batch's worth.
         let workerRows = max(1, options.batchSize / workerCount)
-        let queue = BoundedQueue<Message>(capacity: max(2, (workerRows + chunkRows - 1) / chunkRows))
+        // Parsing is several times faster than loading: two chunks ahead keep the loaders fed.
+        let queue = BoundedQueue<Message>(capacity: 2)
         let workers = LoadWorkers(loaders: loaders, replaceRanges: options.replaceRanges,
                                   dataSource: options.dataSource.value, onError: { queue.close() })
         let parseDone = DispatchSemaphore(value: 0)

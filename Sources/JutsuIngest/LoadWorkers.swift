@@ -65,10 +65,11 @@ final class LoadWorkers: @unchecked Sendable {
         return outcome.error != nil
     }
 
-    /// Hands a batch to its worker (blocks while the worker is a batch behind).
+    /// Hands a batch to its worker, waiting until the worker takes it (it finished the one
+    /// before): per worker one batch is loading and one is being gathered, never more.
     func submit(_ item: Item, to worker: Int) {
         guard !failed else { return }
-        queues[worker].push(item)
+        queues[worker].handOff(item)
     }
 
     /// Waits for every worker to drain its queue; replace-range deletes run last, on the
