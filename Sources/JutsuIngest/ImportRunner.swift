@@ -57,12 +57,19 @@ public final class ImportRunner {
         var loaders = [BatchLoader(connection: connection, runID: runID, operation: options.operation,
                                    dryRun: options.dryRun, policy: options.policy)]
         for _ in 1..<workerCount {
-            loaders.append(BatchLoader(connection: try connect!(), runID: runID, operation: options.operation,
-                                       dryRun: options.dryRun, policy: options.policy))
+            // A server out of connection slots still gets the import, with fewer workers.
+            do {
+                loaders.append(BatchLoader(connection: try connect!(), runID: runID, operation: options.operation,
+                                           dryRun: options.dryRun, policy: options.policy))
+            } catch {
+                logger.warning("loader connection failed; continuing with fewer workers",
+                               metadata: ["workers": "\(loaders.count)", "error": "\(error)"])
+                break
+            }
         }
         let chunkRows = min(options.batchSize, Self.chunkRows)
         // Rows per transaction of one worker: together the workers hold one batch's worth.
-        let workerRows = max(1, options.batchSize / workerCount)
+        let workerRows = max(1, options.batchSize / loaders.count)
         // Parsing is several times faster than loading: two chunks ahead keep the loaders fed.
         let queue = BoundedQueue<Message>(capacity: 2)
         let workers = LoadWorkers(loaders: loaders, replaceRanges: options.replaceRanges,
@@ -82,14 +89,14 @@ public final class ImportRunner {
 
         var bytesDone: [Int64] = sizes.map { _ in 0 }
         // The transaction each worker is being given: chunks of one or several files.
-        var pending = [PendingBatch?](repeating: nil, count: workerCount)
+        var pending = [PendingBatch?](repeating: nil, count: loaders.count)
         func flush(_ w: Int) {
             guard let gathered = pending[w] else { return }
             pending[w] = nil
             guard gathered.batch.rowsRead > 0 || !gathered.batch.corporateActions.isEmpty else { return }
             workers.submit(LoadWorkers.Item(batch: gathered.batch, files: gathered.files, rejectCounts: gathered.rejectCounts), to: w)
         }
-        func flushAll() { for w in 0..<workerCount { flush(w) } }
+        func flushAll() { for w in 0..<loaders.count { flush(w) } }
         while let message = queue.pop() {
             switch message {
             case .opened(let file, let dialect):
@@ -104,7 +111,7 @@ public final class ImportRunner {
                 summary.skipped += removed.skipped
                 summary.warned += warnings
                 for (key, n) in removed.discarded { summary.discarded[key, default: 0] += n }
-                let parts = workerCount == 1 ? [chunk] : chunk.split(parts: workerCount, route: workers.worker(for:))
+                let parts = loaders.count == 1 ? [chunk] : chunk.split(parts: loaders.count, route: workers.worker(for:))
                 for (w, part) in parts.enumerated() where part.rowsRead > 0 || !part.corporateActions.isEmpty {
                     let ranges = PendingBatch.seriesRanges(part.bars)
                     if let p = pending[w], p.mustFlush(before: file, ranges) { flush(w) }

@@ -87,3 +87,37 @@ import Testing
         #expect(try db.metadataMismatches() == 0)
     }
 }
+
+@Suite struct LoaderWorkersTests {
+    /// Same input, one loader or three: identical rows, counts per file and rejects.
+    @Test func workersChangeNothingButSpeed() throws {
+        let d = try MultiFileBatchTests.dir()
+        defer { try? FileManager.default.removeItem(atPath: d) }
+        var files: [String] = []
+        for i in 0..<12 {
+            let path = "\(d)/W\(i).csv"
+            var text = MultiFileBatchTests.bars(300)
+            if i == 3 { text += "2020-01-06,10,12,9,11.5,100\n" }   // a repeated key: the later row wins
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            files.append(path)
+        }
+        func load(workers: Int) throws -> (ImportSummary, TestDatabase) {
+            let db = try TestDatabase("workers\(workers)")
+            var options = ImportOptions(files: files, batchSize: 500, now: Int64(Date().timeIntervalSince1970))
+            options.workers = workers
+            let summary = try ImportRunner(connection: try db.connect(), options: options, logger: Logger(label: "test"),
+                                           connect: { try db.connect() }).run()
+            return (summary, db)
+        }
+        let (one, db1) = try load(workers: 1)
+        let (three, db3) = try load(workers: 3)
+        #expect(one.rows == three.rows)
+        #expect(one.files.map(\.rows) == three.files.map(\.rows))
+        #expect(three.rows.read == 3_601 && three.rows.rejected == 1)
+        let dump = "SELECT string_agg(symbol || ts::text || close::text, ',' ORDER BY symbol, ts) FROM market_data"
+        #expect(try db1.connect().execute(dump).string(0, 0) == db3.connect().execute(dump).string(0, 0))
+        #expect(try db3.metadataMismatches() == 0)
+        #expect(try db3.connect().execute("SELECT close::text FROM market_data WHERE symbol = 'W3' AND ts = '2020-01-06'").string(0, 0)
+                == "11.500000")
+    }
+}
