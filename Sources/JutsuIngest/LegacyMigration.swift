@@ -247,7 +247,15 @@ public final class LegacyMigration {
                     context: "migration checkpoint")
             }
             if rows > 0 {
-                let result = try loader.load(batch, alsoInTransaction: { _ = try checkpoint() })
+                var result = try loader.load(batch, alsoInTransaction: { _ = try checkpoint() })
+                if options.dryRun {
+                    // Nothing was stored by earlier batches: a row superseding one of them was
+                    // counted inserted; a real run counts it a `duplicate` (the earlier row stays
+                    // counted inserted, as the loader does within one run).
+                    let superseding = Int64(batch.supersedes.filter { $0 }.count)
+                    result.counts.inserted -= superseding
+                    result.counts.reject(.duplicate, count: superseding)
+                }
                 summary.counts += result.counts
             } else if !options.dryRun {
                 _ = try checkpoint()
