@@ -120,7 +120,7 @@ import Testing
 
     @Test func aKilledMigrationResumesWithExactCountsAndNoDuplicates() throws {
         let db = try TestDatabase("sqlitek")
-        let (file, expected) = try Self.makeLegacy(60_000)
+        let (file, expected) = try Self.makeLegacy(20_000)
         defer { Self.cleanup(file) }
         let cli = CommandLineTool()
         let args = ["migrate-sqlite", file, "--database-url", db.url, "--batch-size", "1500", "--format", "json"]
@@ -140,7 +140,7 @@ import Testing
             process.waitUntilExit()
         }
         #expect(killed == 2, "the migration finished before it could be killed; make the file bigger")
-        #expect(try db.scalar("SELECT count(*) FROM legacy_migration_progress WHERE NOT finished OR true") > 0)
+        #expect(try db.scalar("SELECT count(*) FROM legacy_migration_progress") > 0)
 
         let final = try cli.run(args)
         #expect(final.status == 0, "\(final.stderr)")
