@@ -22,6 +22,7 @@ let package = Package(
         // `static inline` shims for what Swift cannot call (macros, variadics).
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         .target(name: "JutsuCore"),
@@ -30,13 +31,15 @@ let package = Package(
             "JutsuCore", "CLibPQ", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "JutsuHTTP", dependencies: ["CCurl"]),
+        // Legacy SQLite databases of the old MVP (read-only), for `migrate-sqlite`.
+        .target(name: "JutsuLegacy", dependencies: ["JutsuCore", "CSQLite"]),
         // Pipeline definitions: the model, the YAML loader and linter, cron, globs.
         .target(name: "JutsuPipeline", dependencies: ["JutsuCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "JutsuIngest", dependencies: [
-            "JutsuCore", "JutsuCSV", "JutsuStore", "JutsuPipeline", .product(name: "Logging", package: "swift-log"),
+            "JutsuCore", "JutsuCSV", "JutsuStore", "JutsuPipeline", "JutsuLegacy", .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "JutsuIngestCLI", dependencies: [
-            "JutsuCore", "JutsuCSV", "JutsuStore", "JutsuIngest", "JutsuHTTP", "JutsuPipeline",
+            "JutsuCore", "JutsuCSV", "JutsuStore", "JutsuIngest", "JutsuHTTP", "JutsuPipeline", "JutsuLegacy",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -45,10 +48,11 @@ let package = Package(
         .target(name: "JutsuTestSupport", dependencies: ["JutsuStore"], path: "Tests/JutsuTestSupport"),
         .testTarget(name: "JutsuCoreTests", dependencies: ["JutsuCore"]),
         .testTarget(name: "JutsuCSVTests", dependencies: ["JutsuCore", "JutsuCSV"]),
+        .testTarget(name: "JutsuLegacyTests", dependencies: ["JutsuCore", "JutsuLegacy"]),
         .testTarget(name: "JutsuPipelineTests", dependencies: ["JutsuCore", "JutsuPipeline"]),
         .testTarget(name: "JutsuStoreTests", dependencies: ["JutsuCore", "JutsuStore", "JutsuTestSupport"]),
         .testTarget(name: "JutsuIngestTests", dependencies: [
-            "JutsuCore", "JutsuCSV", "JutsuStore", "JutsuIngest", "JutsuHTTP", "JutsuPipeline", "JutsuTestSupport",
+            "JutsuCore", "JutsuCSV", "JutsuStore", "JutsuIngest", "JutsuHTTP", "JutsuPipeline", "JutsuLegacy", "JutsuTestSupport",
             .product(name: "Yams", package: "Yams"),
         ]),
     ],

@@ -21,6 +21,7 @@ public enum RejectReason: String, Sendable, CaseIterable, Codable {
     case exists = "exists"
     case sourcePriority = "source_priority"
     case priceScaleOverflow = "price_scale_overflow"
+    case badTimeframe = "bad_timeframe"
 
     /// The code, e.g. `high_below_low`.
     public var code: String { rawValue }
@@ -48,6 +49,7 @@ public enum RejectReason: String, Sendable, CaseIterable, Codable {
         case .exists: "key already stored with other values; load mode append never changes stored bars"
         case .sourcePriority: "stored bar comes from a source listed earlier in load.source_priority"
         case .priceScaleOverflow: "a price is too large after normalize.price_scale"
+        case .badTimeframe: "the timeframe is not a known timeframe"
         }
     }
 

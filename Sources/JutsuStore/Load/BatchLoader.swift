@@ -43,7 +43,9 @@ public final class BatchLoader {
         public var perOrigin: [LoadCounts] = []
     }
 
-    public func load(_ batch: LoadBatch) throws -> Result {
+    /// `alsoInTransaction` runs inside the batch's transaction after the writes (not in a dry
+    /// run): e.g. a migration's checkpoint, which then commits with the batch or not at all.
+    public func load(_ batch: LoadBatch, alsoInTransaction: (() throws -> Void)? = nil) throws -> Result {
         if dryRun {
             try connection.execute("BEGIN READ ONLY")
             defer { _ = try? connection.execute("ROLLBACK") }
@@ -52,7 +54,11 @@ public final class BatchLoader {
         try partitions.ensure(for: batch.bars, on: connection)
         do {
             let started = ContinuousClock.now
-            let result = try connection.transaction { try write(batch, trustMetadata: true) }
+            let result = try connection.transaction {
+                let r = try write(batch, trustMetadata: true)
+                try alsoInTransaction?()
+                return r
+            }
             connection.logger.debug("batch committed", metadata: [
                 "run_id": "\(runID)", "rows": "\(batch.rowsRead)", "inserted": "\(result.counts.inserted)",
                 "updated": "\(result.counts.updated)", "unchanged": "\(result.counts.unchanged)",
@@ -62,7 +68,11 @@ public final class BatchLoader {
         } catch let error as StoreError where error.isUniqueViolation {
             connection.logger.warning("data_metadata disagrees with market_data; comparing every row of the batch",
                                       metadata: ["run_id": "\(runID)"])
-            return try connection.transaction { try write(batch, trustMetadata: false) }
+            return try connection.transaction {
+                let r = try write(batch, trustMetadata: false)
+                try alsoInTransaction?()
+                return r
+            }
         }
     }
 

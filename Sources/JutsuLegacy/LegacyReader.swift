@@ -1,0 +1,143 @@
+import JutsuCore
+
+/// One series of the legacy `market_data` table: every raw (symbol, timeframe) spelling that
+/// maps to the same canonical key (`aapl`/`1D` and `AAPL`/`daily` are one series), or one raw
+/// pair that maps to none (its rows are all rejected).
+public struct LegacySeries: Sendable, Hashable {
+    /// Progress key: `AAPL|1d`, or `raw:<symbol>|<timeframe>` for a pair that maps to no series.
+    public var id: String
+    public var symbol: Symbol?
+    public var timeframe: Timeframe?
+    public var rawPairs: [RawPair]
+    public var rows: Int64
+
+    public struct RawPair: Sendable, Hashable {
+        public var symbol: LegacyValue
+        public var timeframe: LegacyValue
+    }
+}
+
+extension LegacyValue: Hashable {
+    public func hash(into h: inout Hasher) { h.combine(display) }
+}
+
+/// A legacy row that did not become a bar.
+public struct LegacyReject: Sendable, Equatable {
+    public var rowid: Int64
+    public var symbol: String?
+    public var timeframe: Timeframe?
+    /// `symbol,timeframe,timestamp,open,high,low,close,volume,data_source` as stored.
+    public var rawText: String
+    public var reason: RejectReason
+    /// Names the field and the value: `field 'open' value 'abc': not a number`.
+    public var message: String
+    /// `sqlite:market_data:ROWID`.
+    public var location: String { "\(LegacyReader.origin):\(rowid)" }
+}
+
+/// A legacy row read and converted.
+public enum LegacyRow: Sendable {
+    case bar(Bar, dataSource: String?, rowid: Int64)
+    case reject(LegacyReject)
+}
+
+/// Streams the legacy `market_data` table through the sqlite3 C library, one statement per
+/// series, rows in rowid order, each value read by its storage class.
+public final class LegacyReader {
+    public static let origin = "sqlite:market_data"
+    public let database: SQLiteDatabase
+
+    public init(path: String) throws {
+        database = try SQLiteDatabase(path: path)
+        guard try database.hasTable("market_data") else {
+            throw SQLiteError(code: 1, message: "\(path): no table market_data (not a legacy database)")
+        }
+    }
+
+    /// The series of the table (raw pairs grouped by canonical key), ordered by `id`.
+    public func series() throws -> [LegacySeries] {
+        var byID: [String: LegacySeries] = [:]
+        try database.query("SELECT symbol, timeframe, count(*) FROM market_data GROUP BY symbol, timeframe") { row in
+            let pair = LegacySeries.RawPair(symbol: row.value(0), timeframe: row.value(1))
+            let count = row.int64(2)
+            var symbol: Symbol?
+            var timeframe: Timeframe?
+            if case .text(let s) = pair.symbol { symbol = try? Symbol(canonicalizing: s) }
+            if case .text(let t) = pair.timeframe { timeframe = Timeframe(parsing: t) }
+            let id = if let symbol, let timeframe { "\(symbol.value)|\(timeframe.rawValue)" } else {
+                "raw:\(pair.symbol.display)|\(pair.timeframe.display)"
+            }
+            byID[id, default: LegacySeries(id: id, symbol: symbol, timeframe: timeframe, rawPairs: [], rows: 0)].rawPairs.append(pair)
+            byID[id]!.rows += count
+        }
+        return byID.values.sorted { $0.id < $1.id }
+    }
+
+    /// Rows of `series` with `after < rowid <= through`, in rowid order, converted.
+    public func rows(of series: LegacySeries, after: Int64 = 0, through: Int64 = .max,
+                     body: (LegacyRow) throws -> Void) throws {
+        var conditions: [String] = []
+        var parameters: [LegacyValue] = []
+        for pair in series.rawPairs {
+            conditions.append("(symbol IS ? AND timeframe IS ?)")
+            parameters.append(pair.symbol)
+            parameters.append(pair.timeframe)
+        }
+        parameters.append(.integer(after))
+        parameters.append(.integer(through))
+        let sql = """
+            SELECT rowid, symbol, timeframe, timestamp, open, high, low, close, volume, data_source
+            FROM market_data WHERE (\(conditions.joined(separator: " OR "))) AND rowid > ? AND rowid <= ?
+            ORDER BY rowid
+            """
+        try database.query(sql, parameters) { row in
+            try body(Self.convert(row, series: series))
+        }
+    }
+
+    static func convert(_ row: SQLiteRow, series: LegacySeries) -> LegacyRow {
+        let rowid = row.int64(0)
+        let values = (1...9).map { row.value(Int32($0)) }
+        func reject(_ reason: RejectReason, _ message: String) -> LegacyRow {
+            .reject(LegacyReject(rowid: rowid, symbol: series.symbol?.value, timeframe: series.timeframe,
+                                 rawText: values.map(\.display).joined(separator: ","), reason: reason, message: message))
+        }
+        guard let symbol = series.symbol else {
+            if case .text(let s) = values[0] {
+                do { _ = try Symbol(canonicalizing: s) } catch {
+                    return reject(.badSymbol, "field 'symbol' value '\(s)': \(error.message)")
+                }
+            }
+            if case .text = values[0] {} else {
+                return reject(values[0] == .null ? .missingField : .badSymbol, "field 'symbol' value '\(values[0].display)': not a symbol")
+            }
+            return reject(values[1] == .null ? .missingField : .badTimeframe,
+                          "field 'timeframe' value '\(values[1].display)': not a timeframe (1m 5m 15m 30m 1h 1d 1w 1mo or an alias)")
+        }
+        guard let timeframe = series.timeframe else {
+            return reject(.badTimeframe, "field 'timeframe' value '\(values[1].display)': not a timeframe")
+        }
+        let ts: Int64
+        switch LegacyConversion.timestamp(values[2], timeframe: timeframe) {
+        case .success(let t): ts = t
+        case .failure(let f): return reject(f.reason, "field 'timestamp' value '\(values[2].display)': \(f.phrase)")
+        }
+        var prices: [Price] = []
+        for (k, name) in ["open", "high", "low", "close"].enumerated() {
+            switch LegacyConversion.price(values[3 + k]) {
+            case .success(let p): prices.append(p)
+            case .failure(let f):
+                return reject(RejectReason.forNumber(f), "field '\(name)' value '\(values[3 + k].display)': \(f)")
+            }
+        }
+        let volume: Int64
+        switch LegacyConversion.volume(values[7]) {
+        case .success(let v): volume = v.value
+        case .failure(let f): return reject(RejectReason.forNumber(f), "field 'volume' value '\(values[7].display)': \(f)")
+        }
+        let source: String? = if case .text(let s) = values[8] { s } else { nil }
+        return .bar(Bar(symbol: symbol, timeframe: timeframe, ts: ts, open: prices[0], high: prices[1],
+                        low: prices[2], close: prices[3], volume: volume),
+                    dataSource: source, rowid: rowid)
+    }
+}
