@@ -88,6 +88,7 @@ public final class ImportRunner {
         parse.start()
 
         var bytesDone: [Int64] = sizes.map { _ in 0 }
+        var bytesDoneTotal: Int64 = 0
         // The transaction each worker is being given: chunks of one or several files.
         var pending = [PendingBatch?](repeating: nil, count: loaders.count)
         func flush(_ w: Int) {
@@ -120,9 +121,10 @@ public final class ImportRunner {
                     if pending[w]!.batch.rowsRead >= workerRows { flush(w) }
                 }
                 summary.files[file].volumeRounded += rounded
+                bytesDoneTotal += consumed - bytesDone[file]
                 bytesDone[file] = consumed
                 progress?(ImportProgress(
-                    file: options.files[file], rowsRead: rowsRead, bytesConsumed: bytesDone.reduce(0, +),
+                    file: options.files[file], rowsRead: rowsRead, bytesConsumed: bytesDoneTotal,
                     bytesTotal: totalBytes, elapsedSeconds: Date().timeIntervalSince(started)))
             case .failed(let file, let message):
                 flushAll()   // rows read before the error are loaded; the error is reported

@@ -175,12 +175,3 @@ struct ISOTimestamp {
         offset = sign * Int64(oh * 3600 + om * 60)
     }
 }
-
-extension String {
-    var trimmingSpaces: String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
-        return String(s)
-    }
-}

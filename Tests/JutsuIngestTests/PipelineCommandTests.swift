@@ -133,3 +133,22 @@ import Testing
         #expect(only.stdout.contains("zipline-inputs") && !only.stdout.contains("(import)"))
     }
 }
+
+@Suite struct PipelineBadFileTests {
+    @Test func anUnreadableFileIsNamedAndTheOthersLoad() throws {
+        let db = try TestDatabase("badfile")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("badfile-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "date,open,high,low,close,volume\n2020-01-02,10,11,9,10.5,100\n".write(toFile: dir + "/GOOD.csv", atomically: true, encoding: .utf8)
+        try Data([0x50, 0x4B, 0x03, 0x04, 0x00, 0x00, 0xFF, 0x01]).write(to: URL(fileURLWithPath: dir + "/JUNK.csv"))
+        try "name: badfile\nsource: {kind: csv, paths: [\"*.csv\"]}\ntimeframe: 1d\n".write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
+        let text = try CommandLineTool().run(["run", dir + "/p.yaml", "--database-url", db.url])
+        #expect(text.status == 3)
+        #expect(text.stdout.contains("JUNK.csv") && text.stdout.contains("1 file could not be read"))
+        let json = try CommandLineTool().run(["run", dir + "/p.yaml", "--database-url", db.url, "--format", "json"])
+        let errors = try #require(try json.json()["file_errors"] as? [String: String])
+        #expect(errors.keys.contains { $0.hasSuffix("JUNK.csv") })
+        #expect(try db.scalar("SELECT count(*) FROM market_data WHERE symbol = 'GOOD'") == 1)
+    }
+}

@@ -33,7 +33,8 @@ public struct PipelineRunSummary: Sendable, Encodable {
     var discardedBySeries: [SeriesKey: Int64] = [:]
     var deletedBySeries: [SeriesKey: Int64] = [:]
     var seriesErrors: [SeriesKey: String] = [:]
-    var fileErrors: [String: String] = [:]
+    /// Files that could not be read (or failed to load), with the error naming what and where.
+    public internal(set) var fileErrors: [String: String] = [:]
 
     public struct Series: Sendable, Encodable {
         public enum Status: String, Sendable, Encodable { case succeeded, failed }
@@ -184,7 +185,8 @@ public struct PipelineRunSummary: Sendable, Encodable {
             error = error ?? "every series failed"
         } else if failures > 0 || !fileErrors.isEmpty {
             status = .partial
-            error = error ?? "\(failures) of \(series.count) series failed"
+            error = error ?? (failures > 0 ? "\(failures) of \(series.count) series failed"
+                : "\(fileErrors.count) file\(fileErrors.count == 1 ? "" : "s") could not be read")
         }
         if let e = error, status == .failed, failureKind == nil, !fileErrors.isEmpty, failures == series.count {
             failureKind = .input
@@ -195,6 +197,7 @@ public struct PipelineRunSummary: Sendable, Encodable {
     enum CodingKeys: String, CodingKey {
         case pipeline, runID = "run_id", status, dryRun = "dry_run", rows, rejectsByReason = "rejects_by_reason"
         case skipped = "rows_skipped", warned = "rows_warned", deleted = "rows_deleted", files, series
+        case fileErrors = "file_errors"
         case durationSeconds = "duration_seconds", error
     }
 
@@ -211,6 +214,7 @@ public struct PipelineRunSummary: Sendable, Encodable {
         try c.encode(deleted, forKey: .deleted)
         try c.encode(files, forKey: .files)
         try c.encode(series, forKey: .series)
+        try c.encode(fileErrors, forKey: .fileErrors)
         try c.encode((durationSeconds * 1000).rounded() / 1000, forKey: .durationSeconds)
         try c.encodeIfPresent(error, forKey: .error)
     }

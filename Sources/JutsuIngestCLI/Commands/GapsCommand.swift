@@ -60,8 +60,7 @@ struct GapsCommand: ParsableCommand {
         let settings = try FreshnessSettings.load(directory: pipelines)
         var sinceDate: CivilDate?
         if let since {
-            let p = since.split(separator: "-").compactMap { Int($0) }
-            guard p.count == 3, let d = CivilDate(year: p[0], month: p[1], day: p[2]) else {
+            guard let d = CivilDate(parsing: since) else {
                 throw CLIError(message: "--since '\(since)': expected YYYY-MM-DD", exitCode: ExitCode(ExitCodes.usage))
             }
             sinceDate = d

@@ -77,8 +77,7 @@ struct RunWindowOptions: ParsableArguments {
         }
         var sinceDate: CivilDate?
         if let since {
-            let parts = since.split(separator: "-").compactMap { Int($0) }
-            guard parts.count == 3, let date = CivilDate(year: parts[0], month: parts[1], day: parts[2]) else {
+            guard let date = CivilDate(parsing: since) else {
                 throw ValidationError("--since '\(since)': expected YYYY-MM-DD")
             }
             sinceDate = date

@@ -77,6 +77,9 @@ struct RunCommand: ParsableCommand {
         if s.skipped > 0 { out += "\(s.skipped) rows outside the selection or before the window (not read)\n" }
         if s.warned > 0 { out += "\(s.warned) rows stored with warnings\n" }
         for x in s.series where x.error != nil { out += "\(x.symbol) \(x.timeframe): \(x.error!)\n" }
+        for (file, error) in s.fileErrors.sorted(by: { $0.key < $1.key }) {
+            out += error.hasPrefix(file) ? "error: \(error)\n" : "\(file): error: \(error)\n"   // CSV errors name their file
+        }
         let run = s.runID.map { "run \($0)" } ?? "dry run"
         out += String(format: "pipeline %@: %@ %@ in %.2f s", s.pipeline, run, s.status.rawValue, s.durationSeconds)
         out += s.dryRun ? " (nothing written)\n" : "\n"
