@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Layers (dependencies point inwards only):
-//   JutsuCore (pure domain, no I/O)  <-  JutsuCSV, JutsuStore, JutsuHTTP, JutsuPipeline (adapters)
+//   JutsuCore (pure domain, no I/O)  <-  JutsuVendors (pure vendor parsers)
+//   JutsuCore  <-  JutsuCSV, JutsuStore, JutsuHTTP, JutsuPipeline (adapters)
 //   <-  JutsuIngest (use cases)  <-  JutsuIngestCLI (entry point, product `jutsu-ingest`)
 let package = Package(
     name: "jutsu-ingest",
