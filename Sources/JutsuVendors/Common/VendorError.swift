@@ -76,6 +76,13 @@ public struct VendorError: Error, Sendable, Hashable, CustomStringConvertible {
         return "\(vendor.rawValue): \(code.rawValue)\(status): \(message)"
     }
 
+    /// The error a non-2xx status means when the body says nothing more specific (`nil` for
+    /// 2xx), quoting the body.
+    static func byStatus(_ vendor: Vendor, status: Int, body: [UInt8]) -> VendorError? {
+        guard let code = code(forStatus: status) else { return nil }
+        return VendorError(vendor: vendor, code: code, status: status, message: ResponseBody.excerpt(body))
+    }
+
     /// The code an HTTP status implies when the body says nothing more specific.
     static func code(forStatus status: Int) -> Code? {
         switch status {

@@ -20,11 +20,7 @@ extension PolygonAggregates {
             return VendorError(vendor: .polygon, code: code, status: status, message: ResponseBody.excerpt(body))
         }
         guard let response = try? ResponseBody.decode(ErrorResponse.self, from: body, vendor: .polygon, status: status)
-        else {
-            if (200..<300).contains(status) { return nil }
-            return VendorError(vendor: .polygon, code: VendorError.code(forStatus: status) ?? .unexpectedShape,
-                               status: status, message: ResponseBody.excerpt(body))
-        }
+        else { return VendorError.byStatus(.polygon, status: status, body: body) }
         let bodyStatus = response.status?.uppercased()
         if (200..<300).contains(status), bodyStatus.map(success.contains) ?? true { return nil }
         let message = [response.status, response.message ?? response.error].compactMap { $0 }.joined(separator: ": ")

@@ -49,17 +49,13 @@ extension SchwabPriceHistory {
     /// The body's own `status` wins over the HTTP status when both are present.
     public static func classify(status: Int, body: [UInt8]) -> VendorError? {
         if ResponseBody.isText(body) {
-            if (200..<300).contains(status) { return nil }
-            let code: VendorError.Code = ResponseBody.contains(body, "Access Denied")
-                ? .unavailable : VendorError.code(forStatus: status) ?? .unexpectedShape
-            return VendorError(vendor: .schwab, code: code, status: status, message: ResponseBody.excerpt(body))
+            let error = VendorError.byStatus(.schwab, status: status, body: body)
+            guard var error, ResponseBody.contains(body, "Access Denied") else { return error }
+            error.code = .unavailable
+            return error
         }
         guard let response = try? ResponseBody.decode(ErrorResponse.self, from: body, vendor: .schwab, status: status)
-        else {
-            if (200..<300).contains(status) { return nil }
-            return VendorError(vendor: .schwab, code: VendorError.code(forStatus: status) ?? .unexpectedShape,
-                               status: status, message: ResponseBody.excerpt(body))
-        }
+        else { return VendorError.byStatus(.schwab, status: status, body: body) }
         if let fault = response.fault {
             let tooBig = fault.detail?.errorcode == "protocol.http.TooBigBody"
             let message = [fault.faultstring, fault.detail?.errorcode].compactMap { $0 }.joined(separator: ": ")
@@ -78,8 +74,6 @@ extension SchwabPriceHistory {
             let code: VendorError.Code = status == 429 ? .rateLimited : status >= 500 ? .unavailable : .unauthorized
             return VendorError(vendor: .schwab, code: code, status: status, message: message)
         }
-        if (200..<300).contains(status) { return nil }
-        return VendorError(vendor: .schwab, code: VendorError.code(forStatus: status) ?? .unexpectedShape,
-                           status: status, message: ResponseBody.excerpt(body))
+        return VendorError.byStatus(.schwab, status: status, body: body)
     }
 }

@@ -23,8 +23,7 @@ extension YahooChart {
         {
             return mapped(error, status: status)
         }
-        let code = VendorError.code(forStatus: status) ?? .unexpectedShape
-        return VendorError(vendor: .yahoo, code: code, status: status, message: ResponseBody.excerpt(body))
+        return VendorError.byStatus(.yahoo, status: status, body: body)
     }
 
     static func mapped(_ error: YahooChartResponse.ErrorBody, status: Int) -> VendorError {
