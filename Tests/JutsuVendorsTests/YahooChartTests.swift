@@ -121,6 +121,22 @@ import Testing
         #expect(ohlcv(second) == "132.760000 134.800000 130.530000 134.180000 151948100")
     }
 
+    @Test func oddEventsAreNotedNotFatal() throws {
+        let exchange = try Recordings.exchange("yahoo-chart/chart-AAPL-2020-08-31-to-2020-11-07.json")
+        let body = try Recordings.edited(exchange.body) { json in
+            try Self.editResult(&json) { result in
+                result["events"] = [
+                    "dividends": ["1604673000": ["date": 1_604_673_000]],
+                    "splits": ["1598880600": ["date": 1_598_880_600, "numerator": 4, "denominator": 0]],
+                ]
+            }
+        }
+        let parsed = try YahooChart.parse(body: body, request: Self.request(exchange))
+        #expect(parsed.bars.count == 49 && parsed.actions.isEmpty)
+        #expect(Set(parsed.notes) == ["dividend on 2020-11-06 with value null ignored",
+                                      "split on 2020-08-31 with value 0.0 ignored"])
+    }
+
     @Test func nvdaSplitAndMSFTDividends() throws {
         let nvda = try Self.parse("historical-via-chart-NVDA-split-2021-02-01-to-2022-01-31.csv.json")
         #expect(nvda.actions.map { "\($0.kind.rawValue) \($0.exDate) \($0.value)" } == ["split 2021-07-20 4.000000"])

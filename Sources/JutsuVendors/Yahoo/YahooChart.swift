@@ -119,22 +119,22 @@ public enum YahooChart {
                                zone: any ZoneRule, notes: inout [String]) -> [CorporateAction] {
         guard let events else { return [] }
         var actions: [CorporateAction] = []
-        func add(_ kind: CorporateAction.Kind, at t: Int64, value: Double) {
+        func add(_ kind: CorporateAction.Kind, at t: Int64, value: Double?) {
             let exDate = zone.localDate(atUTC: t)
             let inWindow = request.timeframe.isIntraday
                 ? request.window.contains(t)
                 : request.window.contains(exDate.daysSinceEpoch * UnixTime.secondsPerDay)
             guard inWindow else { return }
-            switch VendorNumber.price(value) {
+            switch value.map({ VendorNumber.price($0) }) {
             case .success(let price) where price.micros > 0:
                 actions.append(CorporateAction(symbol: request.symbol, exDate: exDate, kind: kind, value: price))
             default:
-                notes.append("\(kind.rawValue) on \(exDate) with value \(value) ignored")
+                notes.append("\(kind.rawValue) on \(exDate) with value \(value.map { $0.description } ?? "null") ignored")
             }
         }
         for dividend in (events.dividends ?? [:]).values { add(.dividend, at: dividend.date, value: dividend.amount) }
         for split in (events.splits ?? [:]).values {
-            let ratio = split.denominator == 0 ? 0 : split.numerator / split.denominator
+            let ratio = split.numerator.flatMap { n in split.denominator.map { $0 == 0 ? 0 : n / $0 } }
             add(.split, at: split.date, value: ratio)
         }
         return actions.sorted { ($0.exDate, $0.kind.rawValue) < ($1.exDate, $1.kind.rawValue) }

@@ -61,14 +61,15 @@ struct YahooChartResponse: Decodable {
         var splits: [String: Split]?
     }
 
+    /// Event fields are optional: an odd event is noted and ignored, not a failed series.
     struct Dividend: Decodable {
-        var amount: Double
+        var amount: Double?
         var date: Int64
     }
 
     struct Split: Decodable {
         var date: Int64
-        var numerator: Double
-        var denominator: Double
+        var numerator: Double?
+        var denominator: Double?
     }
 }
