@@ -46,21 +46,40 @@ public final class BatchLoader {
     /// `alsoInTransaction` runs inside the batch's transaction after the writes (not in a dry
     /// run): e.g. a migration's checkpoint, which then commits with the batch or not at all.
     public func load(_ batch: LoadBatch, alsoInTransaction: (() throws -> Void)? = nil) throws -> Result {
+        try load([batch], alsoInTransaction: alsoInTransaction)
+    }
+
+    /// Several batches in one transaction, written in order: e.g. the rows of one series that
+    /// come from different data sources (a batch carries one source). Their keys must be
+    /// disjoint. The result is their sum.
+    public func load(_ batches: [LoadBatch], alsoInTransaction: (() throws -> Void)? = nil) throws -> Result {
+        func writeAll(trustMetadata: Bool) throws -> Result {
+            var total = Result()
+            for batch in batches {
+                let r = try write(batch, trustMetadata: trustMetadata)
+                total.counts += r.counts
+                for (key, counts) in r.perSeries { total.perSeries[key, default: LoadCounts()] += counts }
+                if total.perOrigin.isEmpty { total.perOrigin = r.perOrigin } else {
+                    for (i, c) in r.perOrigin.enumerated() where i < total.perOrigin.count { total.perOrigin[i] += c }
+                }
+            }
+            return total
+        }
         if dryRun {
             try connection.execute("BEGIN READ ONLY")
             defer { _ = try? connection.execute("ROLLBACK") }
-            return try write(batch, trustMetadata: true)
+            return try writeAll(trustMetadata: true)
         }
-        try partitions.ensure(for: batch.bars, on: connection)
+        for batch in batches { try partitions.ensure(for: batch.bars, on: connection) }
         do {
             let started = ContinuousClock.now
             let result = try connection.transaction {
-                let r = try write(batch, trustMetadata: true)
+                let r = try writeAll(trustMetadata: true)
                 try alsoInTransaction?()
                 return r
             }
             connection.logger.debug("batch committed", metadata: [
-                "run_id": "\(runID)", "rows": "\(batch.rowsRead)", "inserted": "\(result.counts.inserted)",
+                "run_id": "\(runID)", "rows": "\(result.counts.read)", "inserted": "\(result.counts.inserted)",
                 "updated": "\(result.counts.updated)", "unchanged": "\(result.counts.unchanged)",
                 "rejected": "\(result.counts.rejected)", "ms": "\((ContinuousClock.now - started).milliseconds)",
             ])
@@ -69,7 +88,7 @@ public final class BatchLoader {
             connection.logger.warning("data_metadata disagrees with market_data; comparing every row of the batch",
                                       metadata: ["run_id": "\(runID)"])
             return try connection.transaction {
-                let r = try write(batch, trustMetadata: false)
+                let r = try writeAll(trustMetadata: false)
                 try alsoInTransaction?()
                 return r
             }
@@ -96,17 +115,28 @@ public final class BatchLoader {
 
         // Which rows need a look at what is stored.
         var lookups: [SeriesKey: ClosedRange<Int64>] = [:]
+        var points: [SeriesKey: [Int64]] = [:]
         for (key, indices) in groups {
             let range = trustMetadata ? stored[key] : Int64.min...Int64.max
             guard let range else { continue }
             var lo = Int64.max, hi = Int64.min
+            var inRange = 0
             for i in indices where range.contains(batch.bars[i].ts) {
                 lo = min(lo, batch.bars[i].ts)
                 hi = max(hi, batch.bars[i].ts)
+                inRange += 1
             }
-            if lo <= hi { lookups[key] = lo...hi }
+            guard lo <= hi else { continue }
+            // Few rows over a long stretch of stored bars: look those keys up one by one
+            // instead of reading the stretch back (it may be the whole series).
+            let span = (hi &- lo) / max(1, key.timeframe.stepSeconds) + 1
+            if trustMetadata, inRange <= 100_000, span > Int64(inRange) * 32 {
+                points[key] = indices.lazy.map { batch.bars[$0].ts }.filter { range.contains($0) }
+            } else {
+                lookups[key] = lo...hi
+            }
         }
-        let existing = try connection.storedBars(in: lookups)
+        let existing = try connection.storedBars(in: lookups, at: points)
 
         let source = batch.dataSource.value
         let multiOrigin = batch.origins.count > 1
@@ -148,7 +178,7 @@ public final class BatchLoader {
                     // The superseded row's own line is not kept: record its stored values at the winner's line.
                     plan.rejects.append(.bar(old.bar(of: key), at: batch.origin(ofRow: i), line: batch.lines[i], reason: .duplicate,
                                              message: "duplicate key \(key) \(UnixTime.iso8601(bar.ts)): an earlier row of this file (these values) was superseded by line \(batch.lines[i])"))
-                    if changed, old.runID != runID {
+                    if changed, old.runID != runID, !batch.supersededCountedElsewhere(i) {
                         series.unchanged -= 1
                         series.updated += 1
                     }

@@ -17,6 +17,14 @@ public struct LoadBatch: Sendable {
     /// Index into `origins` per bar; empty while every bar comes from `origins[0]`.
     public private(set) var originOf: [UInt16] = []
     public var dataSource: DataSourceName
+    /// Rows whose superseded earlier row was counted by another run (a resumed migration's rows
+    /// before its checkpoint): their `duplicate` moves no count of this run. Empty: none.
+    public var supersededElsewhere: Set<Int> = []
+
+    @inline(__always)
+    public func supersededCountedElsewhere(_ i: Int) -> Bool {
+        !supersededElsewhere.isEmpty && supersededElsewhere.contains(i)
+    }
 
     public init(origin: String, dataSource: DataSourceName) {
         self.origins = [origin]
