@@ -429,19 +429,15 @@ public final class LegacyMigration: @unchecked Sendable {
         var lastRaw: (text: String?, source: DataSourceName) = (nil, Self.fallbackSource)
 
         func flush(finished: Bool) throws {
-            // One sub-batch per data source, in order of appearance; keys are unique across
-            // them (a later row of a key retired the earlier one above).
-            var batches = sources.map { LoadBatch(origin: LegacyReader.origin, dataSource: $0) }
-            if batches.isEmpty { batches = [LoadBatch(origin: LegacyReader.origin, dataSource: Self.fallbackSource)] }
+            // One batch, each row with its data source (a series switches vendors now and then).
+            var batch = LoadBatch(origin: LegacyReader.origin, dataSource: sources.first ?? Self.fallbackSource)
+            batch.reserveCapacity(pending.count)
             for p in pending where p.alive {
-                if p.supersedes, priorKeys.contains(p.bar.ts) {
-                    batches[p.source].supersededElsewhere.insert(batches[p.source].bars.count)
-                }
-                batches[p.source].append(p.bar, line: p.rowid, supersedes: p.supersedes)
+                if p.supersedes, priorKeys.contains(p.bar.ts) { batch.supersededElsewhere.insert(batch.bars.count) }
+                batch.append(p.bar, line: p.rowid, supersedes: p.supersedes, source: sources[p.source])
             }
-            batches[0].rejects = rejects
-            batches.removeAll { $0.rowsRead == 0 }
-            let rows = Int64(pending.count - pending.filter { !$0.alive }.count + rejects.count)
+            batch.rejects = rejects
+            let rows = Int64(batch.rowsRead)
             let checkpoint = {
                 try connection.execute("""
                     INSERT INTO legacy_migration_progress (file_id, series, last_rowid, rows_read, finished, run_id)
@@ -452,13 +448,13 @@ public final class LegacyMigration: @unchecked Sendable {
                     """, [fileID, series.id, String(lastRowid), String(rows), finished ? "true" : "false", String(loader.runID)],
                     context: "migration checkpoint")
             }
-            if !batches.isEmpty {
-                var result = try loader.load(batches, alsoInTransaction: { _ = try checkpoint() })
+            if batch.rowsRead > 0 {
+                var result = try loader.load(batch, alsoInTransaction: { _ = try checkpoint() })
                 if options.dryRun {
                     // Nothing was stored by earlier batches: a row superseding one of them was
                     // counted inserted; a real run counts it a `duplicate` (the earlier row stays
                     // counted inserted, as the loader does within one run).
-                    let superseding = Int64(batches.reduce(0) { $0 + $1.supersedes.filter { $0 }.count })
+                    let superseding = Int64(batch.supersedes.filter { $0 }.count)
                     result.counts.inserted -= superseding
                     result.counts.reject(.duplicate, count: superseding)
                 }

@@ -6,9 +6,9 @@ extension BatchLoader {
         try connection.copyIn("COPY \(table) (\(columns)) FROM STDIN (FORMAT binary)", context: "COPY \(table)") { writer in
             writer.buffer.append(contentsOf: BinaryCopy.header)
             // Encoded here, while the server works through the previous chunk in its socket buffer.
-            let source = Array(batch.dataSource.value.utf8)
+            let sources = batch.sources.map { Array($0.value.utf8) }
             for i in indices {
-                MarketDataCopy.encode(batch.bars[i], source: source, runID: runID, into: &writer.buffer)
+                MarketDataCopy.encode(batch.bars[i], source: sources[batch.sourceIndex(ofRow: i)], runID: runID, into: &writer.buffer)
                 try writer.rowEnded()
             }
             writer.buffer.append(contentsOf: BinaryCopy.trailer)

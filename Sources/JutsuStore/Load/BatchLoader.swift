@@ -46,40 +46,24 @@ public final class BatchLoader {
     /// `alsoInTransaction` runs inside the batch's transaction after the writes (not in a dry
     /// run): e.g. a migration's checkpoint, which then commits with the batch or not at all.
     public func load(_ batch: LoadBatch, alsoInTransaction: (() throws -> Void)? = nil) throws -> Result {
-        try load([batch], alsoInTransaction: alsoInTransaction)
-    }
-
-    /// Several batches in one transaction, written in order: e.g. the rows of one series that
-    /// come from different data sources (a batch carries one source). Their keys must be
-    /// disjoint. The result is their sum.
-    public func load(_ batches: [LoadBatch], alsoInTransaction: (() throws -> Void)? = nil) throws -> Result {
-        func writeAll(trustMetadata: Bool) throws -> Result {
-            var total = Result()
-            for batch in batches {
-                let r = try write(batch, trustMetadata: trustMetadata)
-                total.counts += r.counts
-                for (key, counts) in r.perSeries { total.perSeries[key, default: LoadCounts()] += counts }
-                if total.perOrigin.isEmpty { total.perOrigin = r.perOrigin } else {
-                    for (i, c) in r.perOrigin.enumerated() where i < total.perOrigin.count { total.perOrigin[i] += c }
-                }
-            }
-            return total
-        }
         if dryRun {
             try connection.execute("BEGIN READ ONLY")
             defer { _ = try? connection.execute("ROLLBACK") }
-            return try writeAll(trustMetadata: true)
+            return try write(batch, trustMetadata: true)
         }
-        for batch in batches { try partitions.ensure(for: batch.bars, on: connection) }
+        try partitions.ensure(for: batch.bars, on: connection)
         do {
             let started = ContinuousClock.now
             let result = try connection.transaction {
-                let r = try writeAll(trustMetadata: true)
+                let r = try write(batch, trustMetadata: true)
                 try alsoInTransaction?()
+                // Last: the run's row is shared by every loader of the run, and its row lock is
+                // held until the commit; taken earlier, the other loader's batch waits for ours.
+                try addRunCounts(r.counts)
                 return r
             }
             connection.logger.debug("batch committed", metadata: [
-                "run_id": "\(runID)", "rows": "\(result.counts.read)", "inserted": "\(result.counts.inserted)",
+                "run_id": "\(runID)", "rows": "\(batch.rowsRead)", "inserted": "\(result.counts.inserted)",
                 "updated": "\(result.counts.updated)", "unchanged": "\(result.counts.unchanged)",
                 "rejected": "\(result.counts.rejected)", "ms": "\((ContinuousClock.now - started).milliseconds)",
             ])
@@ -88,8 +72,9 @@ public final class BatchLoader {
             connection.logger.warning("data_metadata disagrees with market_data; comparing every row of the batch",
                                       metadata: ["run_id": "\(runID)"])
             return try connection.transaction {
-                let r = try writeAll(trustMetadata: false)
+                let r = try write(batch, trustMetadata: false)
                 try alsoInTransaction?()
+                try addRunCounts(r.counts)
                 return r
             }
         }
@@ -138,13 +123,13 @@ public final class BatchLoader {
         }
         let existing = try connection.storedBars(in: lookups, at: points)
 
-        let source = batch.dataSource.value
+        let sourceNames = batch.sources.map(\.value)
         let multiOrigin = batch.origins.count > 1
         plan.result.perOrigin = Array(repeating: LoadCounts(), count: batch.origins.count)
         for (key, indices) in groups {
             var series = LoadCounts()
-            // This source's metadata change for the series, gathered here and merged once.
-            var delta = MetadataDelta()
+            // Each source's metadata change for the series, gathered here and merged once.
+            var deltas = [MetadataDelta](repeating: MetadataDelta(), count: sourceNames.count)
             // Stored rows sorted by time (the index scans give them nearly so), found by binary search.
             var rows = existing[key] ?? []
             if !rows.isSorted(by: { $0.ts < $1.ts }) { rows.sort { $0.ts < $1.ts } }
@@ -153,12 +138,14 @@ public final class BatchLoader {
                 let before = multiOrigin ? series : LoadCounts()
                 defer { if multiOrigin { plan.result.perOrigin[batch.originIndex(ofRow: i)].add(series, minus: before) } }
                 let bar = batch.bars[i]
+                let s = batch.sourceIndex(ofRow: i)
+                let source = sourceNames[s]
                 series.read += 1
-                delta.watermark = max(delta.watermark ?? bar.ts, bar.ts)
+                deltas[s].watermark = max(deltas[s].watermark ?? bar.ts, bar.ts)
                 guard let n = rows.index(ofTime: bar.ts) else {
                     plan.inserts.append(i)
                     series.inserted += 1
-                    delta.add(bar.ts)
+                    deltas[s].add(bar.ts)
                     continue
                 }
                 let old = rows[n]
@@ -190,14 +177,16 @@ public final class BatchLoader {
                 if changed {
                     plan.updates.append(i)
                     if old.dataSource != source {
-                        delta.add(bar.ts)
+                        deltas[s].add(bar.ts)
                         plan.metadata[MetadataKey(key, old.dataSource), default: .init()].count -= 1
                         plan.recount.insert(MetadataKey(key, old.dataSource))
                     }
                 }
             }
-            // Every series read from this source gets its fetch time and watermark moved.
-            plan.metadata[MetadataKey(key, source), default: .init()].merge(delta)
+            // Every series read from a source gets its fetch time and watermark moved.
+            for (s, delta) in deltas.enumerated() where delta.watermark != nil {
+                plan.metadata[MetadataKey(key, sourceNames[s]), default: .init()].merge(delta)
+            }
             plan.result.perSeries[key] = series
             plan.result.counts += series
             if !multiOrigin { plan.result.perOrigin[0] += series }
@@ -220,7 +209,6 @@ public final class BatchLoader {
         try writeAudit(batch, plan.result.perSeries)
         try writeRejects(plan.rejects)
         try writeCorporateActions(batch)
-        try addRunCounts(plan.result.counts)
         return plan.result
     }
 
