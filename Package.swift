@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Layers (dependencies point inwards only):
-//   JutsuCore (pure domain, no I/O)  <-  JutsuCSV, JutsuStore, JutsuHTTP, JutsuPipeline (adapters)
+//   JutsuCore (pure domain, no I/O)  <-  JutsuVendors (pure vendor parsers)
+//   JutsuCore  <-  JutsuCSV, JutsuStore, JutsuHTTP, JutsuPipeline (adapters)
 //   <-  JutsuIngest (use cases)  <-  JutsuIngestCLI (entry point, product `jutsu-ingest`)
 let package = Package(
     name: "jutsu-ingest",
@@ -31,6 +32,8 @@ let package = Package(
             "JutsuCore", "CLibPQ", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "JutsuHTTP", dependencies: ["CCurl"]),
+        // Vendor response parsers and request builders (Yahoo, Schwab, Polygon): pure, no I/O.
+        .target(name: "JutsuVendors", dependencies: ["JutsuCore"]),
         // Legacy SQLite databases of the old MVP (read-only), for `migrate-sqlite`.
         .target(name: "JutsuLegacy", dependencies: ["JutsuCore", "CSQLite"]),
         // Pipeline definitions: the model, the YAML loader and linter, cron, globs.
@@ -48,6 +51,7 @@ let package = Package(
         .target(name: "JutsuTestSupport", dependencies: ["JutsuStore"], path: "Tests/JutsuTestSupport"),
         .testTarget(name: "JutsuCoreTests", dependencies: ["JutsuCore"]),
         .testTarget(name: "JutsuCSVTests", dependencies: ["JutsuCore", "JutsuCSV"]),
+        .testTarget(name: "JutsuVendorsTests", dependencies: ["JutsuCore", "JutsuVendors", "JutsuCSV"]),
         .testTarget(name: "JutsuLegacyTests", dependencies: ["JutsuCore", "JutsuLegacy"]),
         .testTarget(name: "JutsuPipelineTests", dependencies: ["JutsuCore", "JutsuPipeline"]),
         .testTarget(name: "JutsuStoreTests", dependencies: ["JutsuCore", "JutsuStore", "JutsuTestSupport"]),
