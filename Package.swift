@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "jutsu-ingest", targets: ["JutsuIngestCLI"]),
+        .executable(name: "jutsu-replay", targets: ["JutsuReplayCLI"]),
         .library(name: "JutsuCore", targets: ["JutsuCore"]),
         .library(name: "JutsuCSV", targets: ["JutsuCSV"]),
     ],
@@ -32,6 +33,10 @@ let package = Package(
             "JutsuCore", "CLibPQ", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "JutsuHTTP", dependencies: ["CCurl"]),
+        // Test support, also usable by hand: an HTTP/1.1 server on 127.0.0.1 answering from
+        // recordings, with injected faults (docs/testing.md).
+        .target(name: "JutsuReplay", dependencies: ["JutsuHTTP"]),
+        .executableTarget(name: "JutsuReplayCLI", dependencies: ["JutsuReplay"]),
         // Vendor response parsers and request builders (Yahoo, Schwab, Polygon): pure, no I/O.
         .target(name: "JutsuVendors", dependencies: ["JutsuCore"]),
         // Legacy SQLite databases of the old MVP (read-only), for `migrate-sqlite`.
@@ -52,6 +57,7 @@ let package = Package(
         .testTarget(name: "JutsuCoreTests", dependencies: ["JutsuCore"]),
         .testTarget(name: "JutsuCSVTests", dependencies: ["JutsuCore", "JutsuCSV"]),
         .testTarget(name: "JutsuVendorsTests", dependencies: ["JutsuCore", "JutsuVendors", "JutsuCSV"]),
+        .testTarget(name: "JutsuHTTPTests", dependencies: ["JutsuCore", "JutsuHTTP", "JutsuReplay", "JutsuReplayCLI", "JutsuVendors"]),
         .testTarget(name: "JutsuLegacyTests", dependencies: ["JutsuCore", "JutsuLegacy"]),
         .testTarget(name: "JutsuPipelineTests", dependencies: ["JutsuCore", "JutsuPipeline"]),
         .testTarget(name: "JutsuStoreTests", dependencies: ["JutsuCore", "JutsuStore", "JutsuTestSupport"]),

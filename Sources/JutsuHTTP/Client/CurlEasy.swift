@@ -1,0 +1,106 @@
+import CCurl
+import Foundation
+
+/// One libcurl easy handle. libcurl keeps the handle's connections open between requests, so
+/// reusing it reuses the connection. Not thread-safe: one request at a time (the client's pool
+/// hands each handle to one request).
+final class CurlEasy {
+    private let handle: UnsafeMutableRawPointer
+
+    /// What one `curl_easy_perform` produced.
+    struct Outcome {
+        var curlCode: CURLcode
+        var status: Int
+        var headers: [String: String]
+        var body: [UInt8]
+    }
+
+    /// Collects the response while libcurl runs its callbacks; passed as userdata.
+    private final class Sink {
+        var headers: [String: String] = [:]
+        var body: [UInt8] = []
+    }
+
+    init?(configuration: HTTPClientConfiguration) {
+        guard curlGlobal, let handle = curl_easy_init() else { return nil }
+        self.handle = handle
+        setLong(CURLOPT_NOSIGNAL, 1)  // threads: no SIGALRM for DNS timeouts
+        setLong(CURLOPT_HTTPGET, 1)
+        setLong(CURLOPT_FOLLOWLOCATION, 0)
+        setLong(CURLOPT_CONNECTTIMEOUT_MS, Int(configuration.connectTimeout * 1000))
+        setLong(CURLOPT_TIMEOUT_MS, Int(configuration.totalTimeout * 1000))
+        setLong(CURLOPT_LOW_SPEED_LIMIT, configuration.lowSpeedBytesPerSecond)
+        setLong(CURLOPT_LOW_SPEED_TIME, configuration.lowSpeedSeconds)
+        setString(CURLOPT_ACCEPT_ENCODING, "")  // every encoding libcurl can decode (gzip, deflate)
+        setLong(CURLOPT_SSL_VERIFYPEER, 1)
+        setLong(CURLOPT_SSL_VERIFYHOST, 2)
+        if let ca = configuration.caPath { setString(CURLOPT_CAINFO, ca) }
+        setString(CURLOPT_USERAGENT, configuration.userAgent)
+        setLong(CURLOPT_TCP_KEEPALIVE, 1)
+        setDataCallback(CURLOPT_WRITEFUNCTION) { data, size, count, user in
+            let n = size * count
+            guard let user, let data else { return n }
+            let sink = Unmanaged<Sink>.fromOpaque(user).takeUnretainedValue()
+            data.withMemoryRebound(to: UInt8.self, capacity: n) { sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: n)) }
+            return n
+        }
+        setDataCallback(CURLOPT_HEADERFUNCTION) { data, size, count, user in
+            let n = size * count
+            guard let user, let data else { return n }
+            let sink = Unmanaged<Sink>.fromOpaque(user).takeUnretainedValue()
+            let line = data.withMemoryRebound(to: UInt8.self, capacity: n) { String(decoding: UnsafeBufferPointer(start: $0, count: n), as: UTF8.self) }
+            if line.hasPrefix("HTTP/") {
+                sink.headers = [:]  // a new response (after 100 Continue or a proxy's CONNECT)
+            } else if let colon = line.firstIndex(of: ":") {
+                let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+                sink.headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            return n
+        }
+    }
+
+    deinit { curl_easy_cleanup(handle) }
+
+    func perform(url: String, headers: [HTTPHeader]) -> Outcome {
+        let sink = Sink()
+        let user = Unmanaged.passRetained(sink)
+        defer { user.release() }
+        setString(CURLOPT_URL, url)
+        setPointer(CURLOPT_WRITEDATA, user.toOpaque())
+        setPointer(CURLOPT_HEADERDATA, user.toOpaque())
+        var list: UnsafeMutablePointer<curl_slist>?
+        for header in headers { list = curl_slist_append(list, "\(header.name): \(header.value)") }
+        setPointer(CURLOPT_HTTPHEADER, list.map(UnsafeMutableRawPointer.init))
+        let code = curl_easy_perform(handle)
+        setPointer(CURLOPT_HTTPHEADER, nil)
+        curl_slist_free_all(list)
+        var status = 0
+        jutsu_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return Outcome(curlCode: code, status: status, headers: sink.headers, body: sink.body)
+    }
+
+    static func message(_ code: CURLcode) -> String { String(cString: curl_easy_strerror(code)) }
+
+    static func errorCode(_ code: CURLcode) -> HTTPError.Code {
+        switch code {
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT: .connectFailed
+        case CURLE_OPERATION_TIMEDOUT: .timeout
+        case CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING: .reset
+        case CURLE_PARTIAL_FILE: .truncatedBody
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
+             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS,
+             CURLE_SSL_CRL_BADFILE, CURLE_SSL_SHUTDOWN_FAILED, CURLE_USE_SSL_FAILED, CURLE_SSL_ENGINE_NOTFOUND,
+             CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_ENGINE_INITFAILED:
+            .tls
+        default: .other
+        }
+    }
+
+    private func setLong(_ option: CURLoption, _ value: Int) { _ = jutsu_curl_setopt_long(handle, option, value) }
+    private func setString(_ option: CURLoption, _ value: String) { _ = jutsu_curl_setopt_string(handle, option, value) }
+    private func setPointer(_ option: CURLoption, _ value: UnsafeMutableRawPointer?) { _ = jutsu_curl_setopt_pointer(handle, option, value) }
+    private func setDataCallback(_ option: CURLoption, _ callback: jutsu_curl_data_cb) { _ = jutsu_curl_setopt_data_callback(handle, option, callback) }
+}
+
+/// `curl_global_init` once per process, before the first handle (it is not thread-safe itself).
+private let curlGlobal: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK

@@ -1,0 +1,136 @@
+import CCurl
+import Foundation
+
+/// GET requests to vendors over libcurl: connection reuse, timeouts, rate limits per source,
+/// retries with backoff, counters per source. Safe to share across tasks.
+///
+/// `get` returns every complete response, whatever its status, once retrying is over: a 404 at
+/// once, a 429 or 5xx after the retries ran out. It throws `HTTPError` only when no response came
+/// (after retries for timeouts, resets and truncated bodies). Deciding what a status means for the
+/// data is the vendor parser's job (`VendorError`).
+public final class HTTPClient: Sendable {
+    public let configuration: HTTPClientConfiguration
+    private let environment: HTTPClientEnvironment
+    private let limiter: RateLimiter
+    private let counterBook = CounterBook()
+    private let handles: HandlePool
+
+    public init(configuration: HTTPClientConfiguration = .init(), environment: HTTPClientEnvironment = .live) {
+        self.configuration = configuration
+        self.environment = environment
+        self.limiter = RateLimiter(limits: configuration.rateLimits)
+        self.handles = HandlePool(configuration: configuration)
+    }
+
+    /// Counters of one source so far.
+    public func counters(_ source: String) -> SourceCounters { counterBook.snapshot()[source] ?? SourceCounters() }
+
+    public var allCounters: [String: SourceCounters] { counterBook.snapshot() }
+
+    public func get(_ request: HTTPRequest) async throws -> HTTPResponse {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let wait = limiter.reserve(request.source, now: environment.now())
+            if wait > 0 { try await environment.sleep(wait) }
+            counterBook.update(request.source) {
+                $0.requests += 1
+                if attempt > 1 { $0.retries += 1 }
+            }
+            let outcome = try await perform(request)
+            let failure: String
+            var retryAfter: Double?
+            if outcome.code == CURLE_OK {
+                var response = HTTPResponse(status: outcome.status, headers: outcome.headers, body: outcome.body, attempts: attempt)
+                counterBook.update(request.source) {
+                    $0.bytes += outcome.body.count
+                    if outcome.status == 429 { $0.tooManyRequests += 1 }
+                }
+                guard RetryPolicy.isRetryable(status: response.status) else { return response }
+                retryAfter = response.retryAfter(now: environment.wallClock())
+                failure = "HTTP \(response.status)"
+                switch configuration.retry.decide(retry: attempt, retryAfter: retryAfter, unit: environment.random()) {
+                case .giveUp(let reason):
+                    environment.log("GET \(request.redactedURL): \(failure), giving up: \(reason)")
+                    response.attempts = attempt
+                    return response
+                case .retry(let delay, let reason):
+                    environment.log("GET \(request.redactedURL): \(failure), retry \(attempt)/\(configuration.retry.maxRetries) in \(Self.seconds(delay)) s (\(reason))")
+                    try await environment.sleep(delay)
+                }
+            } else {
+                counterBook.update(request.source) {
+                    $0.transportErrors += 1
+                    $0.bytes += outcome.body.count
+                }
+                let error = HTTPError(
+                    code: CurlEasy.errorCode(outcome.code), url: request.redactedURL, curlCode: Int(outcome.code.rawValue),
+                    message: Redaction.text(CurlEasy.message(outcome.code), secrets: request.secrets), attempts: attempt)
+                guard error.code.isRetryable else {
+                    environment.log("\(error)")
+                    throw error
+                }
+                switch configuration.retry.decide(retry: attempt, retryAfter: nil, unit: environment.random()) {
+                case .giveUp(let reason):
+                    environment.log("\(error), giving up: \(reason)")
+                    throw error
+                case .retry(let delay, _):
+                    environment.log("\(error), retry \(attempt)/\(configuration.retry.maxRetries) in \(Self.seconds(delay)) s (backoff)")
+                    try await environment.sleep(delay)
+                }
+            }
+        }
+    }
+
+    /// One request on a pooled handle, on a thread of its own: `curl_easy_perform` blocks, and the
+    /// cooperative pool must not.
+    private func perform(_ request: HTTPRequest) async throws -> PerformOutcome {
+        let handles = self.handles
+        return try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                guard let easy = handles.take() else {
+                    continuation.resume(throwing: HTTPError(code: .other, url: request.redactedURL, curlCode: -1, message: "libcurl could not create a handle"))
+                    return
+                }
+                let outcome = easy.perform(url: request.url, headers: request.headers)
+                handles.give(easy)
+                continuation.resume(returning: PerformOutcome(
+                    code: outcome.curlCode, status: outcome.status,
+                    headers: outcome.headers, body: outcome.body))
+            }
+            thread.start()
+        }
+    }
+
+    private static func seconds(_ value: Double) -> String { String(format: "%.3f", value) }
+}
+
+private struct PerformOutcome: @unchecked Sendable {
+    var code: CURLcode
+    var status: Int
+    var headers: [String: String]
+    var body: [UInt8]
+}
+
+/// Idle easy handles, each with its open connections. A request takes one (or makes one) and
+/// gives it back, so sequential requests reuse one connection and parallel ones get their own.
+private final class HandlePool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var idle: [CurlEasy] = []
+    private let configuration: HTTPClientConfiguration
+
+    init(configuration: HTTPClientConfiguration) { self.configuration = configuration }
+
+    func take() -> CurlEasy? {
+        lock.lock()
+        let easy = idle.popLast()
+        lock.unlock()
+        return easy ?? CurlEasy(configuration: configuration)
+    }
+
+    func give(_ easy: CurlEasy) {
+        lock.lock()
+        defer { lock.unlock() }
+        if idle.count < configuration.maxIdleHandles { idle.append(easy) }
+    }
+}
