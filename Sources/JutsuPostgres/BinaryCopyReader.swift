@@ -1,23 +1,23 @@
 import JutsuCore
 
 /// Reads tuples of PostgreSQL's binary COPY format (the inverse of `BinaryCopy`).
-struct BinaryCopyReader {
+package struct BinaryCopyReader {
     /// One data message from `PQgetCopyData` is exactly one tuple (or the header, or the trailer).
-    var bytes: UnsafeRawBufferPointer
-    var offset = 0
+    package var bytes: UnsafeRawBufferPointer
+    package var offset = 0
 
-    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+    package init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
-    var remaining: Int { bytes.count - offset }
+    package var remaining: Int { bytes.count - offset }
 
-    mutating func int16() throws -> Int16 {
+    package mutating func int16() throws -> Int16 {
         guard remaining >= 2 else { throw Self.truncated }
         let v = UInt16(bytes[offset]) << 8 | UInt16(bytes[offset + 1])
         offset += 2
         return Int16(bitPattern: v)
     }
 
-    mutating func int32() throws -> Int32 {
+    package mutating func int32() throws -> Int32 {
         guard remaining >= 4 else { throw Self.truncated }
         var v: UInt32 = 0
         for i in 0..<4 { v = v << 8 | UInt32(bytes[offset + i]) }
@@ -25,7 +25,7 @@ struct BinaryCopyReader {
         return Int32(bitPattern: v)
     }
 
-    mutating func int64() throws -> Int64 {
+    package mutating func int64() throws -> Int64 {
         guard remaining >= 8 else { throw Self.truncated }
         var v: UInt64 = 0
         for i in 0..<8 { v = v << 8 | UInt64(bytes[offset + i]) }
@@ -34,7 +34,7 @@ struct BinaryCopyReader {
     }
 
     /// A field's bytes, or nil for NULL.
-    mutating func field() throws -> UnsafeRawBufferPointer? {
+    package mutating func field() throws -> UnsafeRawBufferPointer? {
         let length = Int(try int32())
         if length < 0 { return nil }
         guard remaining >= length else { throw Self.truncated }
@@ -42,33 +42,33 @@ struct BinaryCopyReader {
         return UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + length])
     }
 
-    mutating func int64Field() throws -> Int64? {
+    package mutating func int64Field() throws -> Int64? {
         guard let f = try field() else { return nil }
         var r = BinaryCopyReader(f)
         return try r.int64()
     }
 
-    mutating func timestampField() throws -> Int64? {
+    package mutating func timestampField() throws -> Int64? {
         guard let micros = try int64Field() else { return nil }
         return Self.unixSeconds(micros: micros)
     }
 
     /// Unix seconds of a binary timestamptz (microseconds since 2000-01-01).
-    static func unixSeconds(micros: Int64) -> Int64 {
+    package static func unixSeconds(micros: Int64) -> Int64 {
         let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
         return seconds + BinaryCopy.postgresEpochOffset
     }
 
     /// A `numeric` field as a fixed-point price (values beyond 6 decimals are truncated; the
     /// column is `numeric(18,6)`, so none are).
-    mutating func priceField() throws -> Price? {
+    package mutating func priceField() throws -> Price? {
         guard let f = try field() else { return nil }
         var r = BinaryCopyReader(f)
         return try r.numeric()
     }
 
     /// The binary `numeric` value that fills the rest of the bytes.
-    mutating func numeric() throws -> Price {
+    package mutating func numeric() throws -> Price {
         let count = Int(try int16())
         let weight = Int(try int16())
         let sign = try int16()
@@ -89,11 +89,11 @@ struct BinaryCopyReader {
         return Price(micros: sign == 0x4000 ? -micros : micros)
     }
 
-    static func pow10000(_ n: Int) -> Int64 {
+    package static func pow10000(_ n: Int) -> Int64 {
         var v: Int64 = 1
         for _ in 0..<n { v *= 10_000 }
         return v
     }
 
-    static let truncated = StoreError(code: .protocolViolation, message: "truncated binary COPY data")
+    package static let truncated = StoreError(code: .protocolViolation, message: "truncated binary COPY data")
 }

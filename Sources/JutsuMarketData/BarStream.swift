@@ -1,0 +1,96 @@
+import Foundation
+import JutsuCore
+
+/// The bars of one series in a range, ascending by `ts`, as an async sequence.
+///
+/// Each iteration opens its own connection on a dedicated thread, which streams the rows with
+/// `COPY ... TO STDOUT (FORMAT binary)` and hands them over in chunks of `chunkSize` bars, at
+/// most `bufferedChunks` ahead of the consumer (backpressure: the thread, and with it the
+/// server's COPY, waits for the consumer). Memory is flat in the range's size. Leaving the loop
+/// early (or cancelling the task) stops the thread and closes its connection.
+public struct BarStream: AsyncSequence, Sendable {
+    public typealias Element = Bar
+    public typealias Failure = MarketDataError
+
+    let conninfo: String
+    let applicationName: String
+    public let symbol: String
+    public let timeframe: Timeframe
+    public let range: BarRange
+    public let adjustment: Adjustment
+    public var chunkSize = 4096
+    public var bufferedChunks = 4
+
+    public func makeAsyncIterator() -> Iterator {
+        let channel = ChunkChannel<Bar>(capacity: Swift.max(1, bufferedChunks))
+        let request = self
+        let thread = Thread {
+            request.produce(into: channel)
+        }
+        thread.name = "jutsu-marketdata bars"
+        thread.start()
+        return Iterator(handle: Handle(channel: channel))
+    }
+
+    /// On the producer thread: connect, stream, hand over chunks, close.
+    private func produce(into channel: ChunkChannel<Bar>) {
+        let size = Swift.max(1, chunkSize)
+        do throws(MarketDataError) {
+            let connection = try MarketDataConnection(conninfo: conninfo, applicationName: applicationName)
+            var chunk: [Bar] = []
+            chunk.reserveCapacity(size)
+            try connection.forEachBar(symbol: symbol, timeframe: timeframe, range: range, adjustment: adjustment) { bar throws(MarketDataError) in
+                chunk.append(bar)
+                if chunk.count == size {
+                    guard channel.send(chunk) else { throw ChunkChannel<Bar>.cancelledError }
+                    chunk.removeAll(keepingCapacity: true)
+                }
+            }
+            if !chunk.isEmpty, !channel.send(chunk) { return }
+            channel.finish(nil)
+        } catch {
+            channel.finish(error)
+        }
+    }
+
+    /// Cancels the producer when the last iterator copy goes away.
+    final class Handle: Sendable {
+        let channel: ChunkChannel<Bar>
+        init(channel: ChunkChannel<Bar>) { self.channel = channel }
+        deinit { channel.cancel() }
+    }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        public typealias Element = Bar
+        public typealias Failure = MarketDataError
+
+        let handle: Handle
+        var chunk: [Bar] = []
+        var index = 0
+        var done = false
+
+        init(handle: Handle) { self.handle = handle }
+
+        public mutating func next() async throws(MarketDataError) -> Bar? {
+            if index < chunk.count {
+                defer { index += 1 }
+                return chunk[index]
+            }
+            guard !done else { return nil }
+            switch await handle.channel.receive() {
+            case .chunk(let next):
+                chunk = next
+                index = 1
+                return next[0]
+            case .end:
+                done = true
+                chunk = []
+                return nil
+            case .failed(let error):
+                done = true
+                chunk = []
+                throw error
+            }
+        }
+    }
+}
