@@ -34,7 +34,7 @@ extension MarketDataConnection {
             if let expected = verdict.expectedBar { message += ", expected \(UnixTime.iso8601(expected))" }
             if let lag = verdict.lagBars { message += " (\(lag) session\(lag == 1 ? "" : "s") behind on \(verdict.calendar))" }
             throw MarketDataError(code: .stale, message: message, symbol: s, timeframe: timeframe, freshness: verdict,
-                                  hint: "run the series' pipeline, or judge as of an earlier instant (at:) for a historical backtest")
+                                  hint: "run the series' pipeline, or judge as of an earlier instant (`at`) for a historical backtest")
         case .fresh, .aging:
             break
         }
@@ -65,12 +65,11 @@ extension MarketDataConnection {
                            : "s.open_at >= to_timestamp($4) AND s.close_at <= to_timestamp($5) + interval '1 second'"
         let r = try query("""
             WITH s AS (
-                SELECT s.session_date, s.open_at, s.close_at, s.session_date::timestamp AT TIME ZONE 'UTC' AS key,
-                       row_number() OVER (ORDER BY s.session_date) AS n
-                FROM market_sessions s
-                WHERE s.calendar = $3 AND s.session_date BETWEEN (to_timestamp($4) AT TIME ZONE 'UTC')::date - 1
-                                                             AND (to_timestamp($5) AT TIME ZONE 'UTC')::date + 1
-                  AND \(within) AND s.close_at <= to_timestamp($6)),
+                SELECT s.session_date, s.open_at, s.close_at, s.key, row_number() OVER (ORDER BY s.session_date) AS n
+                FROM (SELECT *, session_date::timestamp AT TIME ZONE 'UTC' AS key FROM market_sessions
+                      WHERE calendar = $3 AND session_date BETWEEN (to_timestamp($4) AT TIME ZONE 'UTC')::date - 1
+                                                               AND (to_timestamp($5) AT TIME ZONE 'UTC')::date + 1) s
+                WHERE \(within) AND s.close_at <= to_timestamp($6)),
             runs AS (
                 SELECT min(session_date) AS first, max(session_date) AS last, count(*) AS sessions
                 FROM (SELECT s.session_date, s.n - row_number() OVER (ORDER BY s.session_date) AS run FROM s

@@ -21,12 +21,21 @@ public final class MarketDataConnection {
 
     /// Every series with stored bars, by symbol then timeframe.
     public func series() throws(MarketDataError) -> [SeriesInfo] {
+        try series(where: "", [])
+    }
+
+    /// One series, or nil when it has no stored bars.
+    public func series(symbol: String, timeframe: Timeframe) throws(MarketDataError) -> SeriesInfo? {
+        try series(where: "AND symbol = $1 AND timeframe = $2", [try Self.canonical(symbol).value, timeframe.rawValue]).first
+    }
+
+    private func series(where filter: String, _ parameters: [String?]) throws(MarketDataError) -> [SeriesInfo] {
         let r = try query("""
             SELECT symbol, timeframe, extract(epoch FROM min(first_bar_ts))::bigint, extract(epoch FROM max(last_bar_ts))::bigint,
                    sum(bar_count)::bigint, string_agg(DISTINCT data_source, ',' ORDER BY data_source),
                    extract(epoch FROM max(last_fetch_at))::bigint
-            FROM data_metadata WHERE bar_count > 0 GROUP BY symbol, timeframe
-            """, [], context: "series")
+            FROM data_metadata WHERE bar_count > 0 \(filter) GROUP BY symbol, timeframe
+            """, parameters, context: "series")
         var out: [SeriesInfo] = []
         for i in 0..<r.rowCount {
             guard let symbol = r.string(i, 0), let timeframe = r.string(i, 1).flatMap(Timeframe.init(parsing:)) else { continue }
