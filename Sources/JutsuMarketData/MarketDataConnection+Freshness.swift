@@ -43,8 +43,8 @@ extension MarketDataConnection {
         }
         let (expected, gaps) = try missingSessions(symbol: s, timeframe: timeframe, calendar: verdict.calendar, range: range, at: at)
         if !gaps.isEmpty {
-            let total = gaps.reduce(0) { $0 + $1.sessions }
-            let shown = gaps.prefix(5).map(\.description).joined(separator: ", ")
+            let total = gaps.reduce(0) { $0 + $1.count }
+            let shown = gaps.prefix(5).map(\.text).joined(separator: ", ")
             throw MarketDataError(code: .gaps,
                                   message: "\(total) of \(expected) \(verdict.calendar) sessions in \(range) have no bar: \(shown)\(gaps.count > 5 ? ", ..." : "")",
                                   symbol: s, timeframe: timeframe, freshness: verdict, gaps: gaps,
@@ -84,7 +84,7 @@ extension MarketDataConnection {
         for i in 0..<r.rowCount {
             guard let from = r.string(i, 1).flatMap(CivilDate.init(parsing:)),
                   let through = r.string(i, 2).flatMap(CivilDate.init(parsing:)) else { continue }
-            gaps.append(SessionGap(from: from, through: through, sessions: Int(r.int64(i, 3) ?? 0)))
+            gaps.append(SessionGap(from: from, through: through, count: Int(r.int64(i, 3) ?? 0)))
         }
         return (expected, gaps)
     }

@@ -38,21 +38,12 @@ public struct SeriesFreshness: Hashable, Sendable {
     }
 }
 
-/// Consecutive sessions of a series' calendar without a bar (`from ... through`, inclusive).
-public struct SessionGap: Hashable, Sendable, CustomStringConvertible {
-    public var from: CivilDate
-    public var through: CivilDate
-    public var sessions: Int
+/// Consecutive sessions of a series' calendar without a bar (`from ... through`, inclusive;
+/// `count` sessions): the core's gap run, as `jutsu-ingest gaps` reports them.
+public typealias SessionGap = Gaps.Run
 
-    public init(from: CivilDate, through: CivilDate, sessions: Int) {
-        self.from = from
-        self.through = through
-        self.sessions = sessions
-    }
-
-    public var description: String {
-        from == through ? "\(from)" : "\(from) .. \(through) (\(sessions) sessions)"
-    }
+extension Gaps.Run {
+    var text: String { from == through ? "\(from)" : "\(from) .. \(through) (\(count) sessions)" }
 }
 
 /// What the guard found acceptable: the verdict and how many sessions the range needed.

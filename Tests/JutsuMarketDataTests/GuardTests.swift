@@ -43,8 +43,8 @@ import Testing
             Issue.record("not refused")
         } catch {
             #expect(error.code == .gaps)
-            #expect(error.gaps == [SessionGap(from: day("2013-03-05"), through: day("2013-03-06"), sessions: 2),
-                                   SessionGap(from: day("2014-01-02"), through: day("2014-01-02"), sessions: 1)])
+            #expect(error.gaps == [SessionGap(from: day("2013-03-05"), through: day("2013-03-06"), count: 2),
+                                   SessionGap(from: day("2014-01-02"), through: day("2014-01-02"), count: 1)])
         }
         // A range that avoids them passes.
         let later = BarRange(from: day("2014-01-03"), through: day("2014-12-31"))
@@ -55,7 +55,7 @@ import Testing
                                         at: Self.endOf2014)
             Issue.record("not refused")
         } catch {
-            #expect(error.gaps == [SessionGap(from: day("2011-12-28"), through: day("2011-12-30"), sessions: 3)])
+            #expect(error.gaps == [SessionGap(from: day("2011-12-28"), through: day("2011-12-30"), count: 3)])
         }
     }
 
