@@ -35,7 +35,9 @@ enum ReadBench {
                     checksum &+= bar.close.micros &+ bar.volume
                 }
             } else {
-                for try await bar in MarketData(conninfo: url).bars(symbol: symbol, timeframe: timeframe, range: range, adjustment: adjustment) {
+                var stream = MarketData(conninfo: url).bars(symbol: symbol, timeframe: timeframe, range: range, adjustment: adjustment)
+                if let chunk = options["--chunk"].flatMap(Int.init) { stream.chunkSize = chunk }
+                for try await bar in stream {
                     count += 1
                     checksum &+= bar.close.micros &+ bar.volume
                 }

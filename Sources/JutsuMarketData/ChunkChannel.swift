@@ -58,9 +58,9 @@ final class ChunkChannel<Element: Sendable>: @unchecked Sendable {
 
     // MARK: consumer
 
-    func receive() async -> Received {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Received, Never>) in
+    func receive(isolation actor: isolated (any Actor)? = #isolation) async -> Received {
+        await withTaskCancellationHandler(operation: {
+            await withCheckedContinuation(isolation: actor) { (continuation: CheckedContinuation<Received, Never>) in
                 condition.lock()
                 if !chunks.isEmpty {
                     let chunk = chunks.removeFirst()
@@ -78,9 +78,9 @@ final class ChunkChannel<Element: Sendable>: @unchecked Sendable {
                     condition.unlock()
                 }
             }
-        } onCancel: {
+        }, onCancel: {
             cancel()
-        }
+        }, isolation: actor)
     }
 
     /// The consumer stopped (cancelled, or dropped the iterator): wake everyone, drop the chunks.
