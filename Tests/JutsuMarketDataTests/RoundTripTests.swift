@@ -77,6 +77,19 @@ import Testing
         #expect(bars == (try loaded.storedBars("KO", .d1)))
     }
 
+    /// A consumer on the main actor (as in an `async main`) reads on its own actor: same bars.
+    @MainActor @Test func mainActorConsumer() async throws {
+        let loaded = try Loaded("mainactor", ["real/csv-zipline/csvdir_samples__csvdir__daily__KO.csv.gz"])
+        var bars: [Bar] = []
+        var stream = loaded.data.bars(symbol: "KO", timeframe: .d1)
+        stream.chunkSize = 100
+        for try await bar in stream {
+            MainActor.assertIsolated()
+            bars.append(bar)
+        }
+        #expect(bars == (try loaded.storedBars("KO", .d1)))
+    }
+
     /// Leaving the loop early stops the producer and closes its connection.
     @Test func earlyExitClosesTheConnection() async throws {
         let loaded = try Loaded("early", ["real/csv-zipline/csvdir_samples__csvdir__daily__MSFT.csv.gz"])
