@@ -54,6 +54,7 @@ public struct BarStream: AsyncSequence, Sendable {
     }
 
     /// Cancels the producer when the last iterator copy goes away.
+    @usableFromInline
     final class Handle: Sendable {
         let channel: ChunkChannel<Bar>
         init(channel: ChunkChannel<Bar>) { self.channel = channel }
@@ -64,10 +65,10 @@ public struct BarStream: AsyncSequence, Sendable {
         public typealias Element = Bar
         public typealias Failure = MarketDataError
 
-        let handle: Handle
-        var chunk: [Bar] = []
-        var index = 0
-        var done = false
+        @usableFromInline let handle: Handle
+        @usableFromInline var chunk: [Bar] = []
+        @usableFromInline var index = 0
+        @usableFromInline var done = false
 
         init(handle: Handle) { self.handle = handle }
 
@@ -75,11 +76,19 @@ public struct BarStream: AsyncSequence, Sendable {
         /// costs no executor hop, only a new chunk may suspend. (A plain nonisolated `next()`
         /// called from the main actor hops to the global executor and back for every bar: ~10x
         /// slower here.)
+        /// Inlinable, so a bar from the current chunk costs the consumer no async call at all.
+        @inlinable
         public mutating func next(isolation actor: isolated (any Actor)? = #isolation) async throws(MarketDataError) -> Bar? {
             if index < chunk.count {
                 defer { index += 1 }
                 return chunk[index]
             }
+            return try await refill(isolation: actor)
+        }
+
+        /// Waits for the next chunk and returns its first bar (nil at the end).
+        @usableFromInline
+        mutating func refill(isolation actor: isolated (any Actor)?) async throws(MarketDataError) -> Bar? {
             guard !done else { return nil }
             switch await handle.channel.receive(isolation: actor) {
             case .chunk(let next):
