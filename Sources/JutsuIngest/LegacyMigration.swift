@@ -12,8 +12,11 @@ public struct LegacyMigrationOptions: Sendable {
     public var timeframes: Set<Timeframe>?
     public var load = true
     public var verify = true
-    /// Rows per transaction (bars and rejects of one series, one data source).
-    public var batchSize = 50_000
+    /// Rows per transaction (bars and rejects of one series; its rows of several data sources
+    /// are written as one sub-batch per source in that transaction).
+    public var batchSize = 25_000
+    /// Series migrated at once, each worker with its own SQLite handle and connection.
+    public var workers = 2
     /// UTC seconds for `future_timestamp`.
     public var now: Int64
 
@@ -48,18 +51,39 @@ public struct SeriesDigest: Sendable, Equatable, Encodable {
         try c.encode(String(checksum, radix: 16), forKey: .checksum)
     }
 
-    /// 64-bit FNV-1a of the normalized row text, finished with a SplitMix64 mix.
-    static func hash(_ text: String) -> UInt64 {
+    /// The hash of a series' name, which seeds the hash of each of its bars.
+    public static func seed(_ key: SeriesKey) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-        h = (h ^ (h >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        h = (h ^ (h >> 27)) &* 0x94d0_49bb_1331_11eb
-        return h ^ (h >> 31)
+        for b in "\(key.symbol.value)|\(key.timeframe.rawValue)".utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        return h
     }
 
-    static func rowText(symbol: String, timeframe: String, ts: Int64, prices: [String], volume: String) -> String {
-        "\(symbol)|\(timeframe)|\(ts)|\(prices.joined(separator: "|"))|\(volume)"
+    /// A 64-bit hash of a normalized bar: its series' seed, then ts (epoch seconds), the four
+    /// prices in micro-units and the volume, each folded in by a SplitMix64 finalizer. Computed
+    /// from the values, never from text, on both sides.
+    @inline(__always)
+    public static func hash(_ bar: Bar, seed: UInt64) -> UInt64 {
+        @inline(__always) func mix(_ x: UInt64) -> UInt64 {
+            var z = x &+ 0x9e37_79b9_7f4a_7c15
+            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+            return z ^ (z >> 31)
+        }
+        var h = seed
+        h = mix(h ^ UInt64(bitPattern: bar.ts))
+        h = mix(h ^ UInt64(bitPattern: bar.open.micros))
+        h = mix(h ^ UInt64(bitPattern: bar.high.micros))
+        h = mix(h ^ UInt64(bitPattern: bar.low.micros))
+        h = mix(h ^ UInt64(bitPattern: bar.close.micros))
+        return mix(h ^ UInt64(bitPattern: bar.volume))
     }
+
+    /// The digest of a series' rows given as key -> hash (duplicates already resolved).
+    init(_ hashes: KeyedHashes) {
+        hashes.forEach { ts, h in add(ts: ts, hash: h) }
+    }
+
+    public init() {}
 }
 
 /// The verification of one series: legacy rows after normalization, validation and duplicate
@@ -96,13 +120,17 @@ public struct LegacyMigrationSummary: Sendable, Encodable {
     public var seriesResumed = 0
     public var counts = LoadCounts()
     public var verification: [SeriesVerification]?
+    public var elapsedSeconds = 0.0
+    /// The legacy data_metadata / data_audit_log carried over (nil with --symbols/--timeframes
+    /// filters or --verify-only).
+    public var history: LegacyHistorySummary?
     public var verificationFailed: Bool { verification?.contains { !$0.ok } ?? false }
 
     enum CodingKeys: String, CodingKey {
         case file, fileID = "file_id", runID = "run_id", dryRun = "dry_run", series
         case seriesAlreadyDone = "series_already_done", seriesResumed = "series_resumed"
         case read, inserted, updated, unchanged, rejected, rejectsByReason = "rejects_by_reason"
-        case verification, verified
+        case verification, verified, elapsedSeconds = "elapsed_seconds", history
     }
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -121,25 +149,57 @@ public struct LegacyMigrationSummary: Sendable, Encodable {
         try c.encode(counts.rejectsByReason, forKey: .rejectsByReason)
         try c.encode(verification, forKey: .verification)
         try c.encode(verification.map { _ in !verificationFailed }, forKey: .verified)
+        try c.encode((elapsedSeconds * 1000).rounded() / 1000, forKey: .elapsedSeconds)
+        try c.encode(history, forKey: .history)
     }
 }
 
+/// Progress of a migration, for a progress bar.
+public struct MigrationProgress: Sendable {
+    public var rowsRead: Int64
+    public var rowsTotal: Int64
+    public var seriesDone: Int
+    public var seriesTotal: Int
+    public var elapsedSeconds: Double
+}
+
 /// `migrate-sqlite`: moves the legacy `market_data` table through the same validation,
-/// duplicate rule and `BatchLoader` as every other source, one series at a time in rowid
-/// order, checkpointing each batch with its transaction; then verifies every series.
-public final class LegacyMigration {
+/// duplicate rule and `BatchLoader` as every other source, series by series in rowid order,
+/// checkpointing each batch with its transaction, and verifies every series.
+///
+/// Series are independent: `workers` threads each take the next series (largest first), with
+/// their own SQLite handle and connection, so reading and converting on one overlaps the
+/// server's work for the other. A series is verified right after it is loaded: its legacy
+/// digest is gathered while it is read (no second read of the file), the stored one by a
+/// binary COPY on the worker's connection.
+public final class LegacyMigration: @unchecked Sendable {
     public let options: LegacyMigrationOptions
     let connection: PGConnection
-    let reader: LegacyReader
+    /// Opens the connections of workers beyond the first (which uses `connection`).
+    let connect: (@Sendable () throws -> PGConnection)?
+    let onProgress: (@Sendable (MigrationProgress) -> Void)?
     let validator: BarValidator
     public static let command = "migrate-sqlite"
     public static let fallbackSource = DataSourceName("legacy")!
 
-    public init(options: LegacyMigrationOptions, connection: PGConnection) throws {
+    private let lock = NSLock()
+    private var rowsRead: Int64 = 0
+    private var rowsTotal: Int64 = 0
+    private var seriesDone = 0
+    private var seriesTotal = 0
+    private let started = ContinuousClock.now
+    private var stopped = false
+
+    public init(options: LegacyMigrationOptions, connection: PGConnection,
+                connect: (@Sendable () throws -> PGConnection)? = nil,
+                progress: (@Sendable (MigrationProgress) -> Void)? = nil) throws {
         self.options = options
         self.connection = connection
-        reader = try LegacyReader(path: options.path)
+        self.connect = connect
+        self.onProgress = progress
         validator = BarValidator(now: options.now)
+        // Opened here so an unreadable or foreign file fails before anything starts.
+        _ = try LegacyReader(path: options.path)
     }
 
     /// Size and a hash of the first MiB: the same file (copied or moved) resumes its progress.
@@ -161,83 +221,225 @@ public final class LegacyMigration {
         return true
     }
 
+    /// What one series came to.
+    struct SeriesOutcome {
+        var counts = LoadCounts()
+        var alreadyDone = false
+        var resumed = false
+        var verification: SeriesVerification?
+    }
+
+    /// A worker's own handles (SQLite and libpq connections serve one thread at a time).
+    final class Worker {
+        let reader: LegacyReader
+        let connection: PGConnection
+        let loader: BatchLoader?
+        init(reader: LegacyReader, connection: PGConnection, loader: BatchLoader?) {
+            self.reader = reader
+            self.connection = connection
+            self.loader = loader
+        }
+    }
+
+    struct Stopped: Error {}
+
     public func run() throws -> LegacyMigrationSummary {
         let fileID = try Self.fileIdentity(options.path)
         var summary = LegacyMigrationSummary(file: options.path, fileID: fileID, dryRun: options.dryRun)
-        let all = try reader.series().filter(selected)
+        let all = try LegacyReader(path: options.path).series().filter(selected)
         summary.series = all.count
-        if options.load {
-            let registry = RunRegistry(connection: connection)
-            var runID: Int64 = 0
-            if !options.dryRun {
-                try registry.abortAbandonedRuns()
-                runID = try registry.start(command: Self.command,
-                                           detailsJSON: #"{"file": \#(jsonString(options.path)), "file_id": "\#(fileID)"}"#)
-                summary.runID = runID
+        rowsTotal = all.reduce(0) { $0 + $1.rows }
+        seriesTotal = all.count
+        var runID: Int64 = 0
+        let registry = RunRegistry(connection: connection)
+        if options.load && !options.dryRun {
+            try registry.abortAbandonedRuns()
+            runID = try registry.start(command: Self.command,
+                                       detailsJSON: #"{"file": \#(jsonString(options.path)), "file_id": "\#(fileID)"}"#)
+            summary.runID = runID
+        }
+        let verify = options.verify && !options.dryRun
+        let outcomes: [String: SeriesOutcome]
+        do {
+            outcomes = try forEachSeries(all, runID: runID) { worker, series in
+                var outcome = SeriesOutcome()
+                var legacyHashes: KeyedHashes?
+                if let loader = worker.loader {
+                    legacyHashes = try self.migrate(series, fileID: fileID, worker: worker, loader: loader, outcome: &outcome)
+                }
+                if verify, let key = series.key {
+                    if legacyHashes == nil { legacyHashes = try self.legacyHashes(series, reader: worker.reader) }
+                    outcome.verification = try self.verification(key, legacy: SeriesDigest(legacyHashes ?? KeyedHashes()),
+                                                                 connection: worker.connection)
+                }
+                return outcome
             }
-            let loader = BatchLoader(connection: connection, runID: runID, operation: "migrate", dryRun: options.dryRun)
-            do {
-                for series in all { try migrate(series, fileID: fileID, loader: loader, summary: &summary) }
-            } catch {
-                if !options.dryRun { try? registry.finish(runID, status: "failed", error: "\(error)") }
-                throw error
-            }
-            if options.verify && !options.dryRun { summary.verification = try verify(all) }
-            if !options.dryRun {
-                let failed = summary.verificationFailed
-                try registry.finish(runID, status: failed ? "failed" : "succeeded",
-                                    error: failed ? "verification found differences" : nil)
-            }
-        } else if options.verify {
-            summary.verification = try verify(all)
+        } catch {
+            if options.load && !options.dryRun { try? registry.finish(runID, status: "failed", error: "\(error)") }
+            throw error
+        }
+        if options.load && options.symbols == nil && options.timeframes == nil {
+            summary.history = try carryOverHistory(fileID: fileID, runID: runID, reader: try LegacyReader(path: options.path))
+        }
+        var verifications: [SeriesVerification] = []
+        for series in all {
+            guard let o = outcomes[series.id] else { continue }
+            summary.counts += o.counts
+            if o.alreadyDone { summary.seriesAlreadyDone += 1 }
+            if o.resumed { summary.seriesResumed += 1 }
+            if let v = o.verification { verifications.append(v) }
+        }
+        if verify { summary.verification = verifications }
+        summary.elapsedSeconds = Self.seconds(ContinuousClock.now - started)
+        if options.load && !options.dryRun {
+            let failed = summary.verificationFailed
+            try registry.finish(runID, status: failed ? "failed" : "succeeded",
+                                error: failed ? "verification found differences" : nil)
         }
         return summary
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
+    /// Runs `work` for every series on up to `options.workers` threads (largest series first),
+    /// each with its own SQLite handle and connection; the first error stops the others at their
+    /// next batch and is rethrown.
+    func forEachSeries(_ all: [LegacySeries], runID: Int64,
+                       _ work: @escaping (Worker, LegacySeries) throws -> SeriesOutcome) throws -> [String: SeriesOutcome] {
+        let order = all.sorted { ($0.rows, $1.id) > ($1.rows, $0.id) }
+        var connections = [connection]
+        if let connect {
+            for _ in 1..<max(1, min(options.workers, order.count)) {
+                // Fewer workers when the server refuses a connection: the migration still runs.
+                guard let c = try? connect() else { break }
+                connections.append(c)
+            }
+        }
+        /// State shared by the worker threads (guarded by the migration's lock).
+        final class Shared: @unchecked Sendable {
+            var next = 0
+            var outcomes: [String: SeriesOutcome] = [:]
+            var firstError: (any Error)?
+            let work: (Worker, LegacySeries) throws -> SeriesOutcome
+            init(_ work: @escaping (Worker, LegacySeries) throws -> SeriesOutcome) { self.work = work }
+        }
+        let shared = Shared(work)
+        let group = DispatchGroup()
+        for c in connections {
+            group.enter()
+            let thread = Thread { [self] in
+                defer { group.leave() }
+                do {
+                    let loader = options.load ? BatchLoader(connection: c, runID: runID, operation: "migrate", dryRun: options.dryRun) : nil
+                    let worker = Worker(reader: try LegacyReader(path: options.path), connection: c, loader: loader)
+                    while true {
+                        lock.lock()
+                        if stopped || shared.next >= order.count { lock.unlock(); return }
+                        let series = order[shared.next]
+                        shared.next += 1
+                        lock.unlock()
+                        let outcome = try shared.work(worker, series)
+                        lock.lock()
+                        shared.outcomes[series.id] = outcome
+                        seriesDone += 1
+                        lock.unlock()
+                    }
+                } catch {
+                    lock.lock()
+                    if shared.firstError == nil || shared.firstError is Stopped { shared.firstError = error }
+                    stopped = true
+                    lock.unlock()
+                }
+            }
+            thread.name = "jutsu-migrate"
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        group.wait()
+        if let error = shared.firstError { throw error }
+        return shared.outcomes
+    }
+
+    func reportRows(_ n: Int64) throws {
+        lock.lock()
+        rowsRead += n
+        let stop = stopped
+        let p = MigrationProgress(rowsRead: rowsRead, rowsTotal: rowsTotal, seriesDone: seriesDone, seriesTotal: seriesTotal,
+                                  elapsedSeconds: Self.seconds(ContinuousClock.now - started))
+        lock.unlock()
+        if stop { throw Stopped() }
+        onProgress?(p)
     }
 
     struct Pending {
         var bar: Bar
         var rowid: Int64
+        var hash: UInt64
+        var source: Int
         var supersedes: Bool
         var alive = true
     }
 
-    func migrate(_ series: LegacySeries, fileID: String, loader: BatchLoader,
-                 summary: inout LegacyMigrationSummary) throws {
+    /// Loads one series; returns its legacy key -> hash map (the legacy side of verification),
+    /// or nil when the series was finished by an earlier run (nothing read).
+    func migrate(_ series: LegacySeries, fileID: String, worker: Worker, loader: BatchLoader,
+                 outcome: inout SeriesOutcome) throws -> KeyedHashes? {
+        let connection = worker.connection
+        let reader = worker.reader
         var after: Int64 = 0
         if !options.dryRun {
             let p = try connection.execute("SELECT last_rowid, finished FROM legacy_migration_progress WHERE file_id = $1 AND series = $2",
                                            [fileID, series.id])
             if p.rowCount == 1 {
                 if p.bool(0, 1) == true {
-                    summary.seriesAlreadyDone += 1
-                    return
+                    outcome.alreadyDone = true
+                    try reportRows(series.rows)
+                    return nil
                 }
                 after = p.int64(0, 0) ?? 0
             }
         }
-        // Keys loaded by batches before this one (so a later row of the same key supersedes
-        // it): on resume, rebuilt from the rows already done.
-        var seen = Set<Int64>()
+        let seed = series.key.map(SeriesDigest.seed) ?? 0
+        // Keys loaded before the current batch with the hash of the row that holds them (the
+        // later row of a key wins); on resume, rebuilt from the rows already done.
+        var seen = KeyedHashes(capacity: Int(series.rows))
+        // Resumed: keys stored by the interrupted run whose rows this run has not replaced. A
+        // later row of such a key is a `duplicate` that moves no count of this run.
+        var priorKeys = Set<Int64>()
         if after > 0 {
-            summary.seriesResumed += 1
+            outcome.resumed = true
+            var n: Int64 = 0
             try reader.rows(of: series, through: after) { row in
-                if case .bar(let bar, _, _) = row, validator.check(bar) == nil { seen.insert(bar.ts) }
+                n += 1
+                if case .bar(let bar, _, _) = row, validator.check(bar) == nil {
+                    seen[bar.ts] = SeriesDigest.hash(bar, seed: seed)
+                }
             }
+            priorKeys = seen.allKeys
+            try reportRows(n)
         }
         var pending: [Pending] = []
         var pendingAt: [Int64: Int] = [:]
         var rejects: [RejectRecord] = []
-        var source = Self.fallbackSource
+        var sources: [DataSourceName] = []
         var lastRowid = after
+        var unreported: Int64 = 0
+        var lastRaw: (text: String?, source: DataSourceName) = (nil, Self.fallbackSource)
 
         func flush(finished: Bool) throws {
-            var batch = LoadBatch(origin: LegacyReader.origin, dataSource: source)
+            // One batch, each row with its data source (a series switches vendors now and then).
+            var batch = LoadBatch(origin: LegacyReader.origin, dataSource: sources.first ?? Self.fallbackSource)
             batch.reserveCapacity(pending.count)
-            for p in pending where p.alive { batch.append(p.bar, line: p.rowid, supersedes: p.supersedes) }
+            for p in pending where p.alive {
+                if p.supersedes, priorKeys.contains(p.bar.ts) { batch.supersededElsewhere.insert(batch.bars.count) }
+                batch.append(p.bar, line: p.rowid, supersedes: p.supersedes, source: sources[p.source])
+            }
             batch.rejects = rejects
             let rows = Int64(batch.rowsRead)
             let checkpoint = {
-                try self.connection.execute("""
+                try connection.execute("""
                     INSERT INTO legacy_migration_progress (file_id, series, last_rowid, rows_read, finished, run_id)
                     VALUES ($1, $2, $3, $4, $5, $6)
                     ON CONFLICT (file_id, series) DO UPDATE SET last_rowid = excluded.last_rowid,
@@ -246,7 +448,7 @@ public final class LegacyMigration {
                     """, [fileID, series.id, String(lastRowid), String(rows), finished ? "true" : "false", String(loader.runID)],
                     context: "migration checkpoint")
             }
-            if rows > 0 {
+            if batch.rowsRead > 0 {
                 var result = try loader.load(batch, alsoInTransaction: { _ = try checkpoint() })
                 if options.dryRun {
                     // Nothing was stored by earlier batches: a row superseding one of them was
@@ -256,17 +458,24 @@ public final class LegacyMigration {
                     result.counts.inserted -= superseding
                     result.counts.reject(.duplicate, count: superseding)
                 }
-                summary.counts += result.counts
+                outcome.counts += result.counts
             } else if !options.dryRun {
                 _ = try checkpoint()
             }
-            for p in pending where p.alive { seen.insert(p.bar.ts) }
+            for p in pending where p.alive {
+                seen[p.bar.ts] = p.hash
+                if !priorKeys.isEmpty { priorKeys.remove(p.bar.ts) }
+            }
             pending.removeAll(keepingCapacity: true)
             pendingAt.removeAll(keepingCapacity: true)
             rejects.removeAll(keepingCapacity: true)
+            sources.removeAll(keepingCapacity: true)
+            try reportRows(unreported)
+            unreported = 0
         }
 
         try reader.rows(of: series, after: after) { row in
+            unreported += 1
             switch row {
             case .reject(let r):
                 rejects.append(RejectRecord(location: r.location, symbol: r.symbol, timeframe: r.timeframe,
@@ -276,12 +485,18 @@ public final class LegacyMigration {
                 if let (reason, message) = validator.check(bar) {
                     rejects.append(.bar(bar, at: LegacyReader.origin, line: rowid, reason: reason, message: message))
                 } else {
-                    let rowSource = rawSource.flatMap { DataSourceName($0.lowercased()) } ?? Self.fallbackSource
-                    if rowSource != source {
-                        if !pending.isEmpty { try flush(finished: false) }
-                        source = rowSource
+                    if rawSource != lastRaw.text {
+                        lastRaw = (rawSource, rawSource.flatMap { DataSourceName($0.lowercased()) } ?? Self.fallbackSource)
                     }
-                    var supersedes = seen.contains(bar.ts)
+                    let source = lastRaw.source
+                    let s: Int
+                    if let last = sources.last, last == source { s = sources.count - 1 } else if let i = sources.firstIndex(of: source) {
+                        s = i
+                    } else {
+                        sources.append(source)
+                        s = sources.count - 1
+                    }
+                    var supersedes = seen[bar.ts] != nil
                     if let earlier = pendingAt[bar.ts] {
                         // Same key earlier in this batch: that row is the duplicate, this one wins.
                         pending[earlier].alive = false
@@ -290,58 +505,59 @@ public final class LegacyMigration {
                                                   line: pending[earlier].rowid, winnerLine: rowid))
                     }
                     pendingAt[bar.ts] = pending.count
-                    pending.append(Pending(bar: bar, rowid: rowid, supersedes: supersedes))
+                    pending.append(Pending(bar: bar, rowid: rowid, hash: SeriesDigest.hash(bar, seed: seed), source: s,
+                                           supersedes: supersedes))
                 }
                 lastRowid = rowid
             }
             if pending.count + rejects.count >= options.batchSize { try flush(finished: false) }
         }
         try flush(finished: true)
+        return series.key == nil ? KeyedHashes() : seen
     }
 
-    /// Per series: the legacy side (normalized, validated, duplicates resolved: the last row of a
-    /// key wins) against the stored rows (one COPY per series).
-    public func verify(_ all: [LegacySeries]) throws -> [SeriesVerification] {
-        var out: [SeriesVerification] = []
-        for series in all {
-            guard let symbol = series.symbol, let timeframe = series.timeframe else { continue }
-            var latest: [Int64: UInt64] = [:]
-            try reader.rows(of: series) { row in
-                guard case .bar(let bar, _, _) = row, validator.check(bar) == nil else { return }
-                latest[bar.ts] = SeriesDigest.hash(SeriesDigest.rowText(
-                    symbol: symbol.value, timeframe: timeframe.rawValue, ts: bar.ts,
-                    prices: [bar.open, bar.high, bar.low, bar.close].map(\.description), volume: String(bar.volume)))
-            }
-            var legacy = SeriesDigest()
-            for (ts, h) in latest { legacy.add(ts: ts, hash: h) }
-            var stored = SeriesDigest()
-            // Symbols and timeframes are canonical (A-Z 0-9 . ^ =), safe inside the literal.
-            try connection.copyOut("""
-                COPY (SELECT symbol, timeframe, extract(epoch FROM ts)::bigint, open, high, low, close, volume
-                      FROM market_data WHERE symbol = '\(symbol.value)' AND timeframe = '\(timeframe.rawValue)') TO STDOUT
-                """, context: "verify \(series.id)") { bytes in
-                var text = String(decoding: bytes, as: UTF8.self)
-                if text.hasSuffix("\n") { text.removeLast() }
-                let f = text.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-                guard f.count == 8, let ts = Int64(f[2]) else { return }
-                stored.add(ts: ts, hash: SeriesDigest.hash(SeriesDigest.rowText(
-                    symbol: f[0], timeframe: f[1], ts: ts, prices: Array(f[3...6]), volume: f[7])))
-            }
-            var differences: [String] = []
-            if legacy.rows != stored.rows { differences.append("row count: legacy \(legacy.rows), stored \(stored.rows)") }
-            if legacy.first != stored.first {
-                differences.append("first bar: legacy \(legacy.first.map(UnixTime.iso8601) ?? "none"), stored \(stored.first.map(UnixTime.iso8601) ?? "none")")
-            }
-            if legacy.last != stored.last {
-                differences.append("last bar: legacy \(legacy.last.map(UnixTime.iso8601) ?? "none"), stored \(stored.last.map(UnixTime.iso8601) ?? "none")")
-            }
-            if legacy.checksum != stored.checksum {
-                differences.append("checksum: legacy \(String(legacy.checksum, radix: 16)), stored \(String(stored.checksum, radix: 16))")
-            }
-            out.append(SeriesVerification(symbol: symbol.value, timeframe: timeframe.rawValue, legacy: legacy,
-                                          stored: stored, differences: differences))
+    /// The legacy side of a series' verification: rows normalized and validated, the last row of
+    /// a key winning.
+    func legacyHashes(_ series: LegacySeries, reader: LegacyReader) throws -> KeyedHashes {
+        guard let key = series.key else { return KeyedHashes() }
+        let seed = SeriesDigest.seed(key)
+        var latest = KeyedHashes(capacity: Int(series.rows))
+        var n: Int64 = 0
+        try reader.rows(of: series) { row in
+            n += 1
+            guard case .bar(let bar, _, _) = row, validator.check(bar) == nil else { return }
+            latest[bar.ts] = SeriesDigest.hash(bar, seed: seed)
         }
-        return out
+        if !options.load { try reportRows(n) }
+        return latest
+    }
+
+    /// Compares a series' legacy digest with the rows stored (one binary COPY).
+    func verification(_ key: SeriesKey, legacy: SeriesDigest, connection: PGConnection) throws -> SeriesVerification {
+        let seed = SeriesDigest.seed(key)
+        var stored = SeriesDigest()
+        try connection.scanStoredBars(of: key) { bar in stored.add(ts: bar.ts, hash: SeriesDigest.hash(bar, seed: seed)) }
+        var differences: [String] = []
+        if legacy.rows != stored.rows { differences.append("row count: legacy \(legacy.rows), stored \(stored.rows)") }
+        if legacy.first != stored.first {
+            differences.append("first bar: legacy \(legacy.first.map(UnixTime.iso8601) ?? "none"), stored \(stored.first.map(UnixTime.iso8601) ?? "none")")
+        }
+        if legacy.last != stored.last {
+            differences.append("last bar: legacy \(legacy.last.map(UnixTime.iso8601) ?? "none"), stored \(stored.last.map(UnixTime.iso8601) ?? "none")")
+        }
+        if legacy.checksum != stored.checksum {
+            differences.append("checksum: legacy \(String(legacy.checksum, radix: 16)), stored \(String(stored.checksum, radix: 16))")
+        }
+        return SeriesVerification(symbol: key.symbol.value, timeframe: key.timeframe.rawValue, legacy: legacy,
+                                  stored: stored, differences: differences)
+    }
+}
+
+extension LegacySeries {
+    /// The canonical series, when the raw pair maps to one.
+    var key: SeriesKey? {
+        guard let symbol, let timeframe else { return nil }
+        return SeriesKey(symbol: symbol, timeframe: timeframe)
     }
 }
 

@@ -90,11 +90,53 @@ public final class LegacyReader {
             FROM market_data WHERE (\(conditions.joined(separator: " OR "))) AND rowid > ? AND rowid <= ?
             ORDER BY rowid
             """
+        var sources = SourceCache()
         try database.query(sql, parameters) { row in
-            try body(Self.convert(row, series: series))
+            try body(Self.convert(row, series: series, sources: &sources))
         }
     }
 
+    /// The last `data_source` text seen, so a run of rows of one source makes one String.
+    struct SourceCache {
+        var bytes: [UInt8] = []
+        var text: String?
+
+        mutating func text(of raw: UnsafeRawBufferPointer) -> String {
+            if let text, raw.elementsEqual(bytes) { return text }
+            bytes = Array(raw)
+            let t = String(decoding: raw, as: UTF8.self)
+            text = t
+            return t
+        }
+    }
+
+    /// Converts the current row, reading each column by its storage class without building
+    /// Strings on the way of a valid bar; a reject reads the whole row as values for its text.
+    static func convert(_ row: SQLiteRow, series: LegacySeries, sources: inout SourceCache) -> LegacyRow {
+        guard let symbol = series.symbol, let timeframe = series.timeframe else { return convert(row, series: series) }
+        let ts: Int64
+        switch LegacyConversion.timestamp(stored: row.storage(3), timeframe: timeframe) {
+        case .success(let t): ts = t
+        case .failure: return convert(row, series: series)
+        }
+        var prices = (Price(micros: 0), Price(micros: 0), Price(micros: 0), Price(micros: 0))
+        for k in 0..<4 {
+            guard case .success(let p) = LegacyConversion.price(stored: row.storage(Int32(4 + k))) else { return convert(row, series: series) }
+            switch k {
+            case 0: prices.0 = p
+            case 1: prices.1 = p
+            case 2: prices.2 = p
+            default: prices.3 = p
+            }
+        }
+        guard case .success(let volume) = LegacyConversion.volume(stored: row.storage(8)) else { return convert(row, series: series) }
+        let source: String? = if case .text(let raw) = row.storage(9) { sources.text(of: raw) } else { nil }
+        return .bar(Bar(symbol: symbol, timeframe: timeframe, ts: ts, open: prices.0, high: prices.1,
+                        low: prices.2, close: prices.3, volume: volume.value),
+                    dataSource: source, rowid: row.int64(0))
+    }
+
+    /// The general path: every value read as a `LegacyValue`; gives the reject with its message.
     static func convert(_ row: SQLiteRow, series: LegacySeries) -> LegacyRow {
         let rowid = row.int64(0)
         let values = (1...9).map { row.value(Int32($0)) }

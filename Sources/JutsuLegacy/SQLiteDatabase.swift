@@ -101,4 +101,24 @@ public struct SQLiteRow {
     }
 
     public func int64(_ i: Int32) -> Int64 { sqlite3_column_int64(stmt, i) }
+
+    /// Column `i` without building a `LegacyValue` (no String for text): the reader's hot path.
+    @inline(__always)
+    func storage(_ i: Int32) -> Storage {
+        switch sqlite3_column_type(stmt, i) {
+        case SQLITE_INTEGER: return .integer(sqlite3_column_int64(stmt, i))
+        case SQLITE_FLOAT: return .real(sqlite3_column_double(stmt, i))
+        case SQLITE_TEXT:
+            // The pointer is valid until the next step or column conversion of this column.
+            let n = Int(sqlite3_column_bytes(stmt, i))
+            guard let p = sqlite3_column_text(stmt, i) else { return .text(UnsafeRawBufferPointer(start: nil, count: 0)) }
+            return .text(UnsafeRawBufferPointer(start: p, count: n))
+        case SQLITE_BLOB: return .blob
+        default: return .null
+        }
+    }
+
+    enum Storage {
+        case null, integer(Int64), real(Double), text(UnsafeRawBufferPointer), blob
+    }
 }

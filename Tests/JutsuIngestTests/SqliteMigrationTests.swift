@@ -10,6 +10,12 @@ import Testing
         var rejected: Int64
         var rejects_by_reason: [String: Int64]
         var series: [String: Int64]
+        var history: History
+        struct History: Decodable {
+            var metadata_rows: Int
+            var audit_rows: Int
+            var skipped: Int
+        }
     }
 
     /// A legacy file of `bars` valid bars plus its quirks, and the exact expected outcome.
@@ -77,6 +83,25 @@ import Testing
         // data_source kept (the legacy file uses schwab, csv and yahoo).
         #expect(try db.scalar("SELECT count(DISTINCT data_source) FROM market_data") == 3)
 
+        // The legacy data_metadata and data_audit_log, carried over.
+        let h = try #require(j["history"] as? [String: Any])
+        #expect(h["metadata_rows"] as? Int == expected.history.metadata_rows)
+        #expect(h["audit_rows"] as? Int == expected.history.audit_rows)
+        #expect(h["skipped"] as? Int == expected.history.skipped)
+        #expect(try db.scalar("SELECT count(*) FROM data_audit_log WHERE migrated_from ~ '^sqlite:data_audit_log:[0-9]+$' AND entry > 0") == Int64(expected.history.audit_rows))
+        #expect(try db.scalar("""
+            SELECT count(*) FROM data_audit_log WHERE migrated_from IS NOT NULL AND symbol = 'AAPL' AND timeframe = '1h'
+              AND status = 'failed' AND error_message = 'HTTP 429 Too Many Requests' AND occurred_at = to_timestamp(1704232800)
+              AND details->>'operation' = 'backfill' AND details->>'status' = 'error'
+            """) == 1)
+        #expect(try db.scalar("SELECT count(*) FROM data_audit_log WHERE migrated_from IS NOT NULL AND status = 'succeeded' AND details->>'bars_affected' IS NOT NULL") == Int64(expected.series.count))
+        // Per series the schwab row takes the legacy fetch time, history start and completeness.
+        #expect(try db.scalar("""
+            SELECT count(*) FROM data_metadata WHERE data_source = 'schwab' AND is_complete
+              AND last_fetch_at = '2024-01-02 22:05:00+00' AND first_available_at = '1990-01-02 00:00:00+00'
+            """) == Int64(expected.series.count))
+        #expect(try db.scalar("SELECT count(*) FROM data_metadata WHERE (symbol, timeframe, data_source) = ('QQQ', '1d', 'yahoo') AND bar_count = 0 AND NOT is_complete") == 1)
+
         // A finished migration re-run changes nothing.
         let again = try cli.run(["migrate-sqlite", file, "--database-url", db.url, "--format", "json"])
         #expect(again.status == 0, "\(again.stderr)")
@@ -86,6 +111,8 @@ import Testing
         #expect(a["verified"] as? Bool == true)
         #expect(try db.scalar("SELECT count(*) FROM market_data") == expected.bars)
         #expect(try db.scalar("SELECT count(*) FROM rejected_bars") == expected.rejected)
+        #expect((a["history"] as? [String: Any])?["already_done"] as? Bool == true)
+        #expect(try db.scalar("SELECT count(*) FROM data_audit_log WHERE migrated_from IS NOT NULL") == Int64(expected.history.audit_rows))
     }
 
     @Test func aStoredRowChangedByHandFailsVerifyOnlyNamingTheSeries() throws {
@@ -120,7 +147,7 @@ import Testing
 
     @Test func aKilledMigrationResumesWithExactCountsAndNoDuplicates() throws {
         let db = try TestDatabase("sqlitek")
-        let (file, expected) = try Self.makeLegacy(20_000)
+        let (file, expected) = try Self.makeLegacy(60_000)
         defer { Self.cleanup(file) }
         let cli = CommandLineTool()
         let args = ["migrate-sqlite", file, "--database-url", db.url, "--batch-size", "1500", "--format", "json"]
@@ -157,5 +184,9 @@ import Testing
         #expect(try db.scalar("SELECT count(*) FROM ingest_runs WHERE status = 'running'") == 0)
         #expect(try db.scalar("SELECT count(*) FROM ingest_runs WHERE rows_read <> rows_inserted + rows_updated + rows_unchanged + rows_rejected") == 0)
         #expect(try db.metadataMismatches() == 0)
+        // A row superseding a key stored by a killed run is a duplicate that moves no count of
+        // the resuming run: no counter goes negative.
+        #expect(try db.scalar("SELECT count(*) FROM ingest_runs WHERE least(rows_inserted, rows_updated, rows_unchanged, rows_rejected) < 0") == 0)
+        #expect(try db.scalar("SELECT count(*) FROM data_audit_log WHERE migrated_from IS NOT NULL") == Int64(expected.history.audit_rows))
     }
 }

@@ -36,6 +36,41 @@ import Foundation
         #expect(try db.scalar("SELECT count(*) FROM data_audit_log WHERE run_id = \(run2)") == 2)
     }
 
+    /// One batch whose rows name their data sources (a legacy series that switched vendors):
+    /// each row is stored with its own source, metadata per (series, source) equals a recount,
+    /// and a later batch with the sources swapped on some keys moves them.
+    @Test func rowsOfSeveralSourcesInOneBatch() throws {
+        let db = try TestDatabase("srcs")
+        let conn = try db.connect()
+        let days = Bars.weekdays(from: Bars.day(2015, 1, 5), count: 12)
+        let schwab = DataSourceName("schwab")!, yahoo = DataSourceName("yahoo")!
+        func batch(_ pick: (Int) -> DataSourceName, close: String) -> LoadBatch {
+            var b = LoadBatch(origin: "test", dataSource: schwab)
+            for (i, ts) in days.enumerated() { b.append(Bars.bar("SPY", ts, close), line: Int64(i + 1), source: pick(i)) }
+            return b
+        }
+        let first = batch({ $0 < 4 || $0 >= 8 ? schwab : yahoo }, close: "200")
+        #expect(first.sources == [schwab, yahoo] && first.sourceOf.count == 12)
+        let r1 = try BatchLoader(connection: conn, runID: try newRun(conn), operation: "migrate").load(first)
+        #expect(r1.counts.inserted == 12 && r1.counts.isBalanced)
+        #expect(try db.scalar("SELECT count(*) FROM market_data WHERE data_source = 'yahoo'") == 4)
+        #expect(try db.scalar("SELECT bar_count FROM data_metadata WHERE data_source = 'schwab'") == 8)
+        #expect(try db.scalar("SELECT bar_count FROM data_metadata WHERE data_source = 'yahoo'") == 4)
+        #expect(try db.metadataMismatches() == 0)
+
+        // Now every row from yahoo with another close: the schwab rows move over.
+        let second = batch({ _ in yahoo }, close: "201")
+        let r2 = try BatchLoader(connection: conn, runID: try newRun(conn), operation: "migrate").load(second)
+        #expect(r2.counts.updated == 12)
+        #expect(try db.scalar("SELECT count(*) FROM market_data WHERE data_source = 'yahoo'") == 12)
+        #expect(try db.metadataMismatches() == 0)
+        // Split and rejoined, a batch keeps each row's source.
+        let parts = first.split(parts: 2) { $0.ts < days[6] ? 0 : 1 }
+        var joined = parts[0]
+        joined.append(contentsOf: parts[1])
+        #expect((0..<12).map { joined.sources[joined.sourceIndex(ofRow: $0)] } == (0..<12).map { $0 < 4 || $0 >= 8 ? schwab : yahoo })
+    }
+
     @Test func exactPricesRoundTrip() throws {
         let db = try TestDatabase("prices")
         let conn = try db.connect()

@@ -41,7 +41,10 @@ struct MigrateSqliteCommand: ParsableCommand {
     var verifyOnly = false
 
     @Option(help: "Rows per transaction.")
-    var batchSize = 50_000
+    var batchSize = 25_000
+
+    @Option(help: "Series migrated at once, each with its own connection (1 = one at a time).")
+    var workers = 2
 
     func run() throws {
         let logger = global.makeLogger()
@@ -51,6 +54,7 @@ struct MigrateSqliteCommand: ParsableCommand {
         var options = LegacyMigrationOptions(path: file, now: Int64(Date().timeIntervalSince1970))
         options.dryRun = dryRun
         options.batchSize = max(1, batchSize)
+        options.workers = max(1, workers)
         options.load = !verifyOnly
         options.verify = verify || verifyOnly
         if let symbols {
@@ -72,17 +76,28 @@ struct MigrateSqliteCommand: ParsableCommand {
             }
             options.timeframes = set
         }
-        let (connection, _) = try global.connect(logger: logger)
+        let (connection, target) = try global.connect(logger: logger)
+        let conninfo = target.conninfo
+        let bar: ProgressBar? = (Terminal.standardError.isTTY && format == .text) ? ProgressBar(terminal: .standardError) : nil
+        var onProgress: (@Sendable (MigrationProgress) -> Void)?
+        if let bar { onProgress = { bar.update($0) } }
         let summary: LegacyMigrationSummary
         do {
             let migration: LegacyMigration
-            do { migration = try LegacyMigration(options: options, connection: connection) } catch {
+            do {
+                migration = try LegacyMigration(options: options, connection: connection, connect: {
+                    try PGConnection(conninfo: conninfo, logger: logger)
+                }, progress: onProgress)
+            } catch {
                 throw CLIError(message: "\(error)", exitCode: ExitCode(ExitCodes.usage))
             }
             summary = try migration.run()
+            bar?.finish()
         } catch let error as CLIError {
+            bar?.finish()
             throw error
         } catch {
+            bar?.finish()
             throw CLIError(message: "\(error)", exitCode: ExitCode(ExitCodes.failure))
         }
         switch format {
@@ -111,6 +126,15 @@ struct MigrateSqliteCommand: ParsableCommand {
                 out += "\nrejected by reason:\n"
                 out += TextTable.render(header: ["reason", "rows"],
                                         rows: c.rejectsByReason.sorted { $0.key < $1.key }.map { [$0.key, String($0.value)] }, leftColumns: 1)
+            }
+        }
+        if let h = s.history {
+            if h.alreadyDone {
+                out += "\nlegacy data_metadata and data_audit_log: carried over by an earlier run\n"
+            } else {
+                out += "\nlegacy history: \(h.metadataRows) data_metadata rows\(s.dryRun ? " would be" : "") merged, "
+                    + "\(h.auditRows) data_audit_log rows\(s.dryRun ? " would be" : "") kept (migrated_from sqlite:data_audit_log:ROWID)"
+                    + (h.skipped > 0 ? ", \(h.skipped) metadata rows of no series skipped" : "") + "\n"
             }
         }
         if let v = s.verification {

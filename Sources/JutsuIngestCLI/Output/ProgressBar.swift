@@ -26,6 +26,25 @@ final class ProgressBar: @unchecked Sendable {
         terminal.write(text)
     }
 
+    /// A migration: share of legacy rows read, series done.
+    func update(_ p: MigrationProgress) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard p.elapsedSeconds - lastDraw >= 0.1 else { return }
+        lastDraw = p.elapsedSeconds
+        let share = p.rowsTotal > 0 ? min(1, Double(p.rowsRead) / Double(p.rowsTotal)) : 0
+        let rate = p.elapsedSeconds > 0 ? Double(p.rowsRead) / p.elapsedSeconds : 0
+        let eta = share > 0.01 ? p.elapsedSeconds * (1 - share) / share : 0
+        terminal.write(String(format: "\r%@ %3.0f%% %@ of %@ rows %@ rows/s, %d of %d series, ETA %@ ",
+                              Self.bar(share), share * 100, Self.grouped(p.rowsRead), Self.grouped(p.rowsTotal),
+                              Self.grouped(Int64(rate)), p.seriesDone, p.seriesTotal, Self.duration(eta)))
+    }
+
+    static func bar(_ share: Double, width: Int = 24) -> String {
+        let filled = Int(share * Double(width))
+        return "[" + String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled) + "]"
+    }
+
     func finish() { terminal.write("\r\u{1B}[K") }
 
     static func grouped(_ n: Int64) -> String {

@@ -64,7 +64,7 @@ extension BatchLoader {
             try connection.execute("""
                 INSERT INTO data_audit_log AS a (run_id, symbol, timeframe, data_source, operation, status, rows_deleted)
                 VALUES ($1, $2, $3, $4, $5, 'succeeded', $6)
-                ON CONFLICT (symbol, timeframe, run_id) DO UPDATE SET
+                ON CONFLICT (symbol, timeframe, run_id, entry) DO UPDATE SET
                     rows_deleted = a.rows_deleted + EXCLUDED.rows_deleted, updated_at = now()
                 """, [String(runID), key.symbol.value, key.timeframe.rawValue, dataSource, operation, String(total)],
                 context: "audit deleted")

@@ -57,6 +57,9 @@ public final class BatchLoader {
             let result = try connection.transaction {
                 let r = try write(batch, trustMetadata: true)
                 try alsoInTransaction?()
+                // Last: the run's row is shared by every loader of the run, and its row lock is
+                // held until the commit; taken earlier, the other loader's batch waits for ours.
+                try addRunCounts(r.counts)
                 return r
             }
             connection.logger.debug("batch committed", metadata: [
@@ -71,6 +74,7 @@ public final class BatchLoader {
             return try connection.transaction {
                 let r = try write(batch, trustMetadata: false)
                 try alsoInTransaction?()
+                try addRunCounts(r.counts)
                 return r
             }
         }
@@ -96,25 +100,36 @@ public final class BatchLoader {
 
         // Which rows need a look at what is stored.
         var lookups: [SeriesKey: ClosedRange<Int64>] = [:]
+        var points: [SeriesKey: [Int64]] = [:]
         for (key, indices) in groups {
             let range = trustMetadata ? stored[key] : Int64.min...Int64.max
             guard let range else { continue }
             var lo = Int64.max, hi = Int64.min
+            var inRange = 0
             for i in indices where range.contains(batch.bars[i].ts) {
                 lo = min(lo, batch.bars[i].ts)
                 hi = max(hi, batch.bars[i].ts)
+                inRange += 1
             }
-            if lo <= hi { lookups[key] = lo...hi }
+            guard lo <= hi else { continue }
+            // Few rows over a long stretch of stored bars: look those keys up one by one
+            // instead of reading the stretch back (it may be the whole series).
+            let span = (hi &- lo) / max(1, key.timeframe.stepSeconds) + 1
+            if trustMetadata, inRange <= 100_000, span > Int64(inRange) * 32 {
+                points[key] = indices.lazy.map { batch.bars[$0].ts }.filter { range.contains($0) }
+            } else {
+                lookups[key] = lo...hi
+            }
         }
-        let existing = try connection.storedBars(in: lookups)
+        let existing = try connection.storedBars(in: lookups, at: points)
 
-        let source = batch.dataSource.value
+        let sourceNames = batch.sources.map(\.value)
         let multiOrigin = batch.origins.count > 1
         plan.result.perOrigin = Array(repeating: LoadCounts(), count: batch.origins.count)
         for (key, indices) in groups {
             var series = LoadCounts()
-            // This source's metadata change for the series, gathered here and merged once.
-            var delta = MetadataDelta()
+            // Each source's metadata change for the series, gathered here and merged once.
+            var deltas = [MetadataDelta](repeating: MetadataDelta(), count: sourceNames.count)
             // Stored rows sorted by time (the index scans give them nearly so), found by binary search.
             var rows = existing[key] ?? []
             if !rows.isSorted(by: { $0.ts < $1.ts }) { rows.sort { $0.ts < $1.ts } }
@@ -123,12 +138,14 @@ public final class BatchLoader {
                 let before = multiOrigin ? series : LoadCounts()
                 defer { if multiOrigin { plan.result.perOrigin[batch.originIndex(ofRow: i)].add(series, minus: before) } }
                 let bar = batch.bars[i]
+                let s = batch.sourceIndex(ofRow: i)
+                let source = sourceNames[s]
                 series.read += 1
-                delta.watermark = max(delta.watermark ?? bar.ts, bar.ts)
+                deltas[s].watermark = max(deltas[s].watermark ?? bar.ts, bar.ts)
                 guard let n = rows.index(ofTime: bar.ts) else {
                     plan.inserts.append(i)
                     series.inserted += 1
-                    delta.add(bar.ts)
+                    deltas[s].add(bar.ts)
                     continue
                 }
                 let old = rows[n]
@@ -148,7 +165,7 @@ public final class BatchLoader {
                     // The superseded row's own line is not kept: record its stored values at the winner's line.
                     plan.rejects.append(.bar(old.bar(of: key), at: batch.origin(ofRow: i), line: batch.lines[i], reason: .duplicate,
                                              message: "duplicate key \(key) \(UnixTime.iso8601(bar.ts)): an earlier row of this file (these values) was superseded by line \(batch.lines[i])"))
-                    if changed, old.runID != runID {
+                    if changed, old.runID != runID, !batch.supersededCountedElsewhere(i) {
                         series.unchanged -= 1
                         series.updated += 1
                     }
@@ -160,14 +177,16 @@ public final class BatchLoader {
                 if changed {
                     plan.updates.append(i)
                     if old.dataSource != source {
-                        delta.add(bar.ts)
+                        deltas[s].add(bar.ts)
                         plan.metadata[MetadataKey(key, old.dataSource), default: .init()].count -= 1
                         plan.recount.insert(MetadataKey(key, old.dataSource))
                     }
                 }
             }
-            // Every series read from this source gets its fetch time and watermark moved.
-            plan.metadata[MetadataKey(key, source), default: .init()].merge(delta)
+            // Every series read from a source gets its fetch time and watermark moved.
+            for (s, delta) in deltas.enumerated() where delta.watermark != nil {
+                plan.metadata[MetadataKey(key, sourceNames[s]), default: .init()].merge(delta)
+            }
             plan.result.perSeries[key] = series
             plan.result.counts += series
             if !multiOrigin { plan.result.perOrigin[0] += series }
@@ -190,7 +209,6 @@ public final class BatchLoader {
         try writeAudit(batch, plan.result.perSeries)
         try writeRejects(plan.rejects)
         try writeCorporateActions(batch)
-        try addRunCounts(plan.result.counts)
         return plan.result
     }
 

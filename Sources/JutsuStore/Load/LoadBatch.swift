@@ -16,11 +16,48 @@ public struct LoadBatch: Sendable {
     public private(set) var origins: [String]
     /// Index into `origins` per bar; empty while every bar comes from `origins[0]`.
     public private(set) var originOf: [UInt16] = []
-    public var dataSource: DataSourceName
+    /// The batch's data source: of every row unless rows name others (`sources`, `sourceOf`).
+    public var dataSource: DataSourceName {
+        get { sources[0] }
+        set { sources[0] = newValue }
+    }
+    /// Data sources of the rows; `sources[0]` is `dataSource`. A legacy series switches vendors
+    /// now and then: its rows of several sources share one transaction.
+    public private(set) var sources: [DataSourceName]
+    /// Index into `sources` per bar; empty while every bar is of `sources[0]`.
+    public private(set) var sourceOf: [UInt8] = []
+    /// Rows whose superseded earlier row was counted by another run (a resumed migration's rows
+    /// before its checkpoint): their `duplicate` moves no count of this run. Empty: none.
+    public var supersededElsewhere: Set<Int> = []
+
+    @inline(__always)
+    public func supersededCountedElsewhere(_ i: Int) -> Bool {
+        !supersededElsewhere.isEmpty && supersededElsewhere.contains(i)
+    }
 
     public init(origin: String, dataSource: DataSourceName) {
         self.origins = [origin]
-        self.dataSource = dataSource
+        self.sources = [dataSource]
+    }
+
+    @inline(__always)
+    public func sourceIndex(ofRow i: Int) -> Int { sourceOf.isEmpty ? 0 : Int(sourceOf[i]) }
+
+    /// Appends a bar of `source` (up to 256 sources a batch).
+    public mutating func append(_ bar: Bar, line: Int64, supersedes: Bool = false, source: DataSourceName) {
+        var k = 0
+        if source != sources[0], bars.isEmpty, sources.count == 1 {
+            sources[0] = source   // the first row names the batch's source
+        } else if source != sources[0] {
+            if let i = sources.firstIndex(of: source) { k = i } else {
+                precondition(sources.count < 256, "more than 256 data sources in one batch")
+                sources.append(source)
+                k = sources.count - 1
+            }
+            if sourceOf.isEmpty { sourceOf = [UInt8](repeating: 0, count: bars.count) }
+        }
+        if !sourceOf.isEmpty { sourceOf.append(UInt8(k)) }   // before the bar: append(_:line:) pads
+        append(bar, line: line, supersedes: supersedes, padSource: false)
     }
 
     /// The first (or only) origin.
@@ -32,10 +69,15 @@ public struct LoadBatch: Sendable {
     public func origin(ofRow i: Int) -> String { origins[originIndex(ofRow: i)] }
 
     public mutating func append(_ bar: Bar, line: Int64, supersedes: Bool = false) {
+        append(bar, line: line, supersedes: supersedes, padSource: true)
+    }
+
+    private mutating func append(_ bar: Bar, line: Int64, supersedes: Bool, padSource: Bool) {
         bars.append(bar)
         lines.append(line)
         self.supersedes.append(supersedes)
         if !originOf.isEmpty { originOf.append(0) }
+        if padSource, !sourceOf.isEmpty { sourceOf.append(0) }
     }
 
     /// Rows read that this batch accounts for.
@@ -56,6 +98,7 @@ public struct LoadBatch: Sendable {
         var out = [LoadBatch](repeating: LoadBatch(origin: origins[0], dataSource: dataSource), count: parts)
         for p in 0..<parts {
             out[p].origins = origins
+            out[p].sources = sources
             out[p].reserveCapacity(bars.count / parts + 16)
         }
         let multi = !originOf.isEmpty
@@ -65,6 +108,7 @@ public struct LoadBatch: Sendable {
             out[p].lines.append(lines[i])
             if !supersedes.isEmpty { out[p].supersedes.append(supersedes[i]) }
             if multi { out[p].originOf.append(originOf[i]) }
+            if !sourceOf.isEmpty { out[p].sourceOf.append(sourceOf[i]) }
         }
         out[0].rejects = rejects
         out[0].corporateActions = corporateActions
@@ -80,6 +124,7 @@ public struct LoadBatch: Sendable {
             lines[kept] = lines[i]
             if hasSupersedes { supersedes[kept] = supersedes[i] }
             if !originOf.isEmpty { originOf[kept] = originOf[i] }
+            if !sourceOf.isEmpty { sourceOf[kept] = sourceOf[i] }
             kept += 1
         }
         let drop = bars.count - kept
@@ -87,6 +132,7 @@ public struct LoadBatch: Sendable {
         lines.removeLast(drop)
         if hasSupersedes { supersedes.removeLast(drop) }
         if !originOf.isEmpty { originOf.removeLast(drop) }
+        if !sourceOf.isEmpty { sourceOf.removeLast(drop) }
     }
 
     public mutating func append(contentsOf other: LoadBatch) {
@@ -104,6 +150,22 @@ public struct LoadBatch: Sendable {
                 originOf.append(contentsOf: repeatElement(map[0], count: other.bars.count))
             } else {
                 originOf.append(contentsOf: other.originOf.map { map[Int($0)] })
+            }
+        }
+        // The same for data sources.
+        var sourceMap: [UInt8] = []
+        for src in other.sources {
+            if let i = sources.firstIndex(of: src) { sourceMap.append(UInt8(i)) } else {
+                sources.append(src)
+                sourceMap.append(UInt8(sources.count - 1))
+            }
+        }
+        if sources.count > 1 {
+            if sourceOf.isEmpty { sourceOf = [UInt8](repeating: 0, count: bars.count) }
+            if other.sourceOf.isEmpty {
+                sourceOf.append(contentsOf: repeatElement(sourceMap[0], count: other.bars.count))
+            } else {
+                sourceOf.append(contentsOf: other.sourceOf.map { sourceMap[Int($0)] })
             }
         }
         bars.append(contentsOf: other.bars)

@@ -118,7 +118,7 @@ public struct PipelineStateStore {
                 INSERT INTO data_audit_log AS a (run_id, symbol, timeframe, data_source, operation, status, rows_read,
                     rows_discarded, error_message)
                 VALUES ($1, $2, $3, $4, 'run', $7, $5, $5, $6)
-                ON CONFLICT (symbol, timeframe, run_id) DO UPDATE SET
+                ON CONFLICT (symbol, timeframe, run_id, entry) DO UPDATE SET
                     status = EXCLUDED.status, rows_read = a.rows_read + EXCLUDED.rows_read,
                     rows_discarded = a.rows_discarded + EXCLUDED.rows_discarded,
                     error_message = EXCLUDED.error_message, updated_at = now()
