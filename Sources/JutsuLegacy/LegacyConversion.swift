@@ -107,13 +107,8 @@ public enum LegacyConversion {
     /// A volume: INTEGER exact; REAL by its shortest text and TEXT parsed, both rounded
     /// half-even to an integer (`rounded` says a fraction was dropped).
     public static func volume(_ value: LegacyValue) -> Result<(value: Int64, rounded: Bool), NumberParseFailure> {
-        switch value {
-        case .null: return .failure(.empty)
-        case .integer(let v): return .success((v, false))
-        case .real(let d): return realVolume(d)
-        case .text(let t): return Volume.parse(t)
-        case .blob: return .failure(.invalid)
-        }
+        if case .text(var t) = value { return t.withUTF8 { volume(stored: .text(UnsafeRawBufferPointer($0))) } }
+        return volume(stored: value.storage)
     }
 
     /// Epoch numbers above this magnitude are milliseconds (1e11 s is the year 5138).

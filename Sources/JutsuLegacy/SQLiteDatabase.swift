@@ -16,6 +16,17 @@ public enum LegacyValue: Sendable, Equatable {
     case text(String)
     case blob(Int)
 
+    /// The value as the hot path sees it (text excepted: its bytes live in the String).
+    var storage: SQLiteRow.Storage {
+        switch self {
+        case .null: .null
+        case .integer(let v): .integer(v)
+        case .real(let d): .real(d)
+        case .text: .text(UnsafeRawBufferPointer(start: nil, count: 0))
+        case .blob: .blob
+        }
+    }
+
     /// The value as it would be shown in a reject's raw text.
     public var display: String {
         switch self {

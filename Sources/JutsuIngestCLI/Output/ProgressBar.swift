@@ -10,34 +10,32 @@ final class ProgressBar: @unchecked Sendable {
     init(terminal: Terminal) { self.terminal = terminal }
 
     func update(_ p: ImportProgress) {
-        lock.lock()
-        defer { lock.unlock() }
-        guard p.elapsedSeconds - lastDraw >= 0.1 else { return }
-        lastDraw = p.elapsedSeconds
-        let share = p.bytesTotal > 0 ? min(1, Double(p.bytesConsumed) / Double(p.bytesTotal)) : 0
-        let width = 24
-        let filled = Int(share * Double(width))
-        let rate = p.elapsedSeconds > 0 ? Double(p.rowsRead) / p.elapsedSeconds : 0
-        let eta = share > 0.01 ? p.elapsedSeconds * (1 - share) / share : 0
-        let text = String(format: "\r[%@%@] %3.0f%% %@ rows %@ rows/s %@ ETA %@ ",
-                          String(repeating: "=", count: filled), String(repeating: " ", count: width - filled),
-                          share * 100, Self.grouped(p.rowsRead), Self.grouped(Int64(rate)),
-                          Self.bytes(p.bytesConsumed), Self.duration(eta))
-        terminal.write(text)
+        let share = p.bytesTotal > 0 ? Double(p.bytesConsumed) / Double(p.bytesTotal) : 0
+        draw(share: share, rows: p.rowsRead, elapsed: p.elapsedSeconds) { rate, eta in
+            String(format: "%@ rows %@ rows/s %@ ETA %@ ", Self.grouped(p.rowsRead), Self.grouped(Int64(rate)),
+                   Self.bytes(p.bytesConsumed), Self.duration(eta))
+        }
     }
 
     /// A migration: share of legacy rows read, series done.
     func update(_ p: MigrationProgress) {
+        let share = p.rowsTotal > 0 ? Double(p.rowsRead) / Double(p.rowsTotal) : 0
+        draw(share: share, rows: p.rowsRead, elapsed: p.elapsedSeconds) { rate, eta in
+            String(format: "%@ of %@ rows %@ rows/s, %d of %d series, ETA %@ ", Self.grouped(p.rowsRead),
+                   Self.grouped(p.rowsTotal), Self.grouped(Int64(rate)), p.seriesDone, p.seriesTotal, Self.duration(eta))
+        }
+    }
+
+    /// At most ten frames a second: `[====    ]  42% ` and what `detail(rate, eta)` says.
+    private func draw(share: Double, rows: Int64, elapsed: Double, detail: (Double, Double) -> String) {
         lock.lock()
         defer { lock.unlock() }
-        guard p.elapsedSeconds - lastDraw >= 0.1 else { return }
-        lastDraw = p.elapsedSeconds
-        let share = p.rowsTotal > 0 ? min(1, Double(p.rowsRead) / Double(p.rowsTotal)) : 0
-        let rate = p.elapsedSeconds > 0 ? Double(p.rowsRead) / p.elapsedSeconds : 0
-        let eta = share > 0.01 ? p.elapsedSeconds * (1 - share) / share : 0
-        terminal.write(String(format: "\r%@ %3.0f%% %@ of %@ rows %@ rows/s, %d of %d series, ETA %@ ",
-                              Self.bar(share), share * 100, Self.grouped(p.rowsRead), Self.grouped(p.rowsTotal),
-                              Self.grouped(Int64(rate)), p.seriesDone, p.seriesTotal, Self.duration(eta)))
+        guard elapsed - lastDraw >= 0.1 else { return }
+        lastDraw = elapsed
+        let share = min(1, max(0, share))
+        let rate = elapsed > 0 ? Double(rows) / elapsed : 0
+        let eta = share > 0.01 ? elapsed * (1 - share) / share : 0
+        terminal.write("\r" + Self.bar(share) + String(format: " %3.0f%% ", share * 100) + detail(rate, eta))
     }
 
     static func bar(_ share: Double, width: Int = 24) -> String {

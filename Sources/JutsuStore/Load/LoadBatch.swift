@@ -115,6 +115,24 @@ public struct LoadBatch: Sendable {
         return out
     }
 
+    /// Appends `rows` per-row indices into `theirs` (or all 0 when `theirIndex` is empty) to
+    /// `index`, mapped onto `ours` (extended with what is new).
+    static func merge<T: Equatable, I: FixedWidthInteger>(_ theirs: [T], _ theirIndex: [I], rows: Int,
+                                                          into ours: inout [T], _ index: inout [I], existing: Int) {
+        let map = theirs.map { value -> I in
+            if let i = ours.lastIndex(of: value) { return I(i) }
+            ours.append(value)
+            return I(ours.count - 1)
+        }
+        guard ours.count > 1 else { return }
+        if index.isEmpty { index = [I](repeating: 0, count: existing) }
+        if theirIndex.isEmpty {
+            index.append(contentsOf: repeatElement(map[0], count: rows))
+        } else {
+            index.append(contentsOf: theirIndex.map { map[Int($0)] })
+        }
+    }
+
     /// Keeps the rows whose flag is true, in order: `bars`, `lines` and `supersedes` together.
     public mutating func keepRows(_ keep: [Bool]) {
         let hasSupersedes = !supersedes.isEmpty   // set once the batch is assembled
@@ -136,38 +154,10 @@ public struct LoadBatch: Sendable {
     }
 
     public mutating func append(contentsOf other: LoadBatch) {
-        // Map the other batch's origins onto ours; keep per-row indices once there are several.
-        var map: [UInt16] = []
-        for o in other.origins {
-            if let i = origins.lastIndex(of: o) { map.append(UInt16(i)) } else {
-                origins.append(o)
-                map.append(UInt16(origins.count - 1))
-            }
-        }
-        if origins.count > 1 {
-            if originOf.isEmpty { originOf = [UInt16](repeating: 0, count: bars.count) }
-            if other.originOf.isEmpty {
-                originOf.append(contentsOf: repeatElement(map[0], count: other.bars.count))
-            } else {
-                originOf.append(contentsOf: other.originOf.map { map[Int($0)] })
-            }
-        }
-        // The same for data sources.
-        var sourceMap: [UInt8] = []
-        for src in other.sources {
-            if let i = sources.firstIndex(of: src) { sourceMap.append(UInt8(i)) } else {
-                sources.append(src)
-                sourceMap.append(UInt8(sources.count - 1))
-            }
-        }
-        if sources.count > 1 {
-            if sourceOf.isEmpty { sourceOf = [UInt8](repeating: 0, count: bars.count) }
-            if other.sourceOf.isEmpty {
-                sourceOf.append(contentsOf: repeatElement(sourceMap[0], count: other.bars.count))
-            } else {
-                sourceOf.append(contentsOf: other.sourceOf.map { sourceMap[Int($0)] })
-            }
-        }
+        // Map the other batch's origins and sources onto ours; keep per-row indices once there
+        // are several.
+        Self.merge(other.origins, other.originOf, rows: other.bars.count, into: &origins, &originOf, existing: bars.count)
+        Self.merge(other.sources, other.sourceOf, rows: other.bars.count, into: &sources, &sourceOf, existing: bars.count)
         bars.append(contentsOf: other.bars)
         lines.append(contentsOf: other.lines)
         supersedes.append(contentsOf: other.supersedes)

@@ -79,20 +79,7 @@ extension PGConnection {
             current.removeAll(keepingCapacity: true)
         }
         var lastSource: (bytes: [UInt8], text: String) = ([], "")
-        var sawHeader = false
-        try copyOut(sql, context: "read stored bars") { message in
-            var r = BinaryCopyReader(message)
-            if !sawHeader {
-                // The first message starts with the 19-byte file header.
-                guard message.count >= 19, message.starts(with: BinaryCopy.header.prefix(11)) else {
-                    throw StoreError(code: .protocolViolation, message: "missing binary COPY header")
-                }
-                sawHeader = true
-                r.offset = 19
-                if r.remaining == 0 { return }
-            }
-            let fieldCount = try r.int16()
-            if fieldCount == -1 { return }   // trailer
+        try copyOutBinaryRows(sql, context: "read stored bars") { r, fieldCount in
             guard fieldCount == 9, let name = try r.field() else {
                 throw StoreError(code: .protocolViolation, message: "stored bar row has \(fieldCount) fields")
             }
