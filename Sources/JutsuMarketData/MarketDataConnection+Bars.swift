@@ -16,10 +16,9 @@ extension MarketDataConnection {
         var cursor = 0
         do {
             try connection.copyOutBinary(Self.barsSQL(canonical, timeframe, range), context: "read bars") { fieldCount, r in
-                guard fieldCount == 6, let ts = try r.timestampField(), let open = try r.priceField(), let high = try r.priceField(),
-                      let low = try r.priceField(), let close = try r.priceField(), let volume = try r.int64Field()
-                else { throw StoreError(code: .protocolViolation, message: "unexpected bar row (\(fieldCount) fields or a NULL)") }
-                var bar = Bar(symbol: canonical, timeframe: timeframe, ts: ts, open: open, high: high, low: low, close: close, volume: volume)
+                let f = try r.barFields(fieldCount: fieldCount)
+                var bar = Bar(symbol: canonical, timeframe: timeframe, ts: f.ts, open: f.open, high: f.high, low: f.low,
+                              close: f.close, volume: f.volume)
                 if adjusting { schedule.adjust(&bar, cursor: &cursor) }
                 try body(bar)
             }

@@ -75,6 +75,17 @@ package struct BinaryCopyReader {
         return try r.numeric()
     }
 
+    /// The six bar columns of `SELECT ts, open, high, low, close, volume` in that order (none
+    /// NULL), after a row's field count.
+    @inlinable
+    package mutating func barFields(fieldCount: Int) throws
+        -> (ts: Int64, open: Price, high: Price, low: Price, close: Price, volume: Int64) {
+        guard fieldCount == 6, let ts = try timestampField(), let open = try priceField(), let high = try priceField(),
+              let low = try priceField(), let close = try priceField(), let volume = try int64Field()
+        else { throw StoreError(code: .protocolViolation, message: "unexpected bar row (\(fieldCount) fields or a NULL)") }
+        return (ts, open, high, low, close, volume)
+    }
+
     /// The binary `numeric` value that fills the rest of the bytes: base-10000 digits, the
     /// first worth 10000^weight. Digits down to 10000^-1 are gathered as one integer (at most 16
     /// decimal digits for `numeric(18,6)`), then scaled once; a 10000^-2 digit adds its first two
