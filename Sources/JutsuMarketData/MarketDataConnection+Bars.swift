@@ -32,14 +32,16 @@ extension MarketDataConnection {
     }
 
     /// The COPY statement. COPY takes no parameters, so the values are in its text: a validated
-    /// symbol (`Symbol` admits only A-Z 0-9 . ^ =), a timeframe name and two integers. The
-    /// primary key `(symbol, timeframe, ts)` serves the order: no sort on the server.
+    /// symbol (`Symbol` admits only A-Z 0-9 . ^ =), a timeframe name and two ISO 8601 UTC
+    /// literals (constants, so the planner prunes the partitions outside the range at plan time;
+    /// `to_timestamp()` would leave that to executor start). The primary key
+    /// `(symbol, timeframe, ts)` serves the order: no sort on the server.
     static func barsSQL(_ symbol: Symbol, _ timeframe: Timeframe, _ range: BarRange) -> String {
         let quoted = symbol.value.replacingOccurrences(of: "'", with: "''")
         return """
             COPY (SELECT ts, open, high, low, close, volume FROM market_data
                   WHERE symbol = '\(quoted)' AND timeframe = '\(timeframe.rawValue)'
-                    AND ts BETWEEN to_timestamp(\(range.from)) AND to_timestamp(\(range.through))
+                    AND ts BETWEEN '\(UnixTime.iso8601(range.from))' AND '\(UnixTime.iso8601(range.through))'
                   ORDER BY ts) TO STDOUT (FORMAT binary)
             """
     }
