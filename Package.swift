@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Layers (dependencies point inwards only):
-//   JutsuCore (pure domain, no I/O)  <-  JutsuCSV, JutsuStore, JutsuHTTP, JutsuPipeline (adapters)
+//   JutsuCore (pure domain, no I/O)  <-  JutsuVendors (pure vendor parsers)
+//   JutsuCore  <-  JutsuCSV, JutsuStore, JutsuHTTP, JutsuPipeline (adapters)
 //   <-  JutsuIngest (use cases)  <-  JutsuIngestCLI (entry point, product `jutsu-ingest`)
 let package = Package(
     name: "jutsu-ingest",
@@ -38,6 +39,8 @@ let package = Package(
         // The reader library product: depends on the domain core and libpq only.
         .target(name: "JutsuMarketData", dependencies: ["JutsuCore", "JutsuPostgres"]),
         .target(name: "JutsuHTTP", dependencies: ["CCurl"]),
+        // Vendor response parsers and request builders (Yahoo, Schwab, Polygon): pure, no I/O.
+        .target(name: "JutsuVendors", dependencies: ["JutsuCore"]),
         // Legacy SQLite databases of the old MVP (read-only), for `migrate-sqlite`.
         .target(name: "JutsuLegacy", dependencies: ["JutsuCore", "CSQLite"]),
         // Pipeline definitions: the model, the YAML loader and linter, cron, globs.
@@ -60,6 +63,7 @@ let package = Package(
         .target(name: "JutsuTestSupport", dependencies: ["JutsuStore"], path: "Tests/JutsuTestSupport"),
         .testTarget(name: "JutsuCoreTests", dependencies: ["JutsuCore"]),
         .testTarget(name: "JutsuCSVTests", dependencies: ["JutsuCore", "JutsuCSV"]),
+        .testTarget(name: "JutsuVendorsTests", dependencies: ["JutsuCore", "JutsuVendors", "JutsuCSV"]),
         .testTarget(name: "JutsuLegacyTests", dependencies: ["JutsuCore", "JutsuLegacy"]),
         .testTarget(name: "JutsuPipelineTests", dependencies: ["JutsuCore", "JutsuPipeline"]),
         .testTarget(name: "JutsuStoreTests", dependencies: ["JutsuCore", "JutsuStore", "JutsuTestSupport"]),

@@ -234,11 +234,15 @@ public final class LegacyMigration: @unchecked Sendable {
         let reader: LegacyReader
         let connection: PGConnection
         let loader: BatchLoader?
+        /// Writes the loader's batches on a thread of its own, overlapping the reading.
+        let pipe: LoadPipe?
         init(reader: LegacyReader, connection: PGConnection, loader: BatchLoader?) {
             self.reader = reader
             self.connection = connection
             self.loader = loader
+            pipe = loader.map(LoadPipe.init)
         }
+        deinit { pipe?.close() }
     }
 
     struct Stopped: Error {}
@@ -388,6 +392,7 @@ public final class LegacyMigration: @unchecked Sendable {
                  outcome: inout SeriesOutcome) throws -> KeyedHashes? {
         let connection = worker.connection
         let reader = worker.reader
+        guard let pipe = worker.pipe else { return nil }
         var after: Int64 = 0
         if !options.dryRun {
             let p = try connection.execute("SELECT last_rowid, finished FROM legacy_migration_progress WHERE file_id = $1 AND series = $2",
@@ -438,6 +443,7 @@ public final class LegacyMigration: @unchecked Sendable {
             }
             batch.rejects = rejects
             let rows = Int64(batch.rowsRead)
+            let checkpointRowid = lastRowid
             let checkpoint = {
                 try connection.execute("""
                     INSERT INTO legacy_migration_progress (file_id, series, last_rowid, rows_read, finished, run_id)
@@ -445,21 +451,18 @@ public final class LegacyMigration: @unchecked Sendable {
                     ON CONFLICT (file_id, series) DO UPDATE SET last_rowid = excluded.last_rowid,
                         rows_read = legacy_migration_progress.rows_read + excluded.rows_read,
                         finished = excluded.finished, run_id = excluded.run_id, updated_at = now()
-                    """, [fileID, series.id, String(lastRowid), String(rows), finished ? "true" : "false", String(loader.runID)],
+                    """, [fileID, series.id, String(checkpointRowid), String(rows), finished ? "true" : "false", String(loader.runID)],
                     context: "migration checkpoint")
             }
             if batch.rowsRead > 0 {
-                var result = try loader.load(batch, alsoInTransaction: { _ = try checkpoint() })
-                if options.dryRun {
-                    // Nothing was stored by earlier batches: a row superseding one of them was
-                    // counted inserted; a real run counts it a `duplicate` (the earlier row stays
-                    // counted inserted, as the loader does within one run).
-                    let superseding = Int64(batch.supersedes.filter { $0 }.count)
-                    result.counts.inserted -= superseding
-                    result.counts.reject(.duplicate, count: superseding)
-                }
-                outcome.counts += result.counts
+                // Dry run: nothing was stored by earlier batches, so a row superseding one of
+                // them is counted inserted by the loader; a real run counts it a `duplicate` (the
+                // earlier row stays counted inserted, as the loader does within one run).
+                let superseding = options.dryRun ? Int64(batch.supersedes.filter { $0 }.count) : 0
+                try pipe.submit(LoadPipe.Item(batch: batch, alsoInTransaction: { _ = try checkpoint() },
+                                              dryRunSuperseding: superseding))
             } else if !options.dryRun {
+                outcome.counts += try pipe.drain()   // the connection is the pipe's until then
                 _ = try checkpoint()
             }
             for p in pending where p.alive {
@@ -474,45 +477,54 @@ public final class LegacyMigration: @unchecked Sendable {
             unreported = 0
         }
 
-        try reader.rows(of: series, after: after) { row in
-            unreported += 1
-            switch row {
-            case .reject(let r):
-                rejects.append(RejectRecord(location: r.location, symbol: r.symbol, timeframe: r.timeframe,
-                                            rawText: r.rawText, reason: r.reason, message: r.message))
-                lastRowid = r.rowid
-            case .bar(let bar, let rawSource, let rowid):
-                if let (reason, message) = validator.check(bar) {
-                    rejects.append(.bar(bar, at: LegacyReader.origin, line: rowid, reason: reason, message: message))
-                } else {
-                    if rawSource != lastRaw.text {
-                        lastRaw = (rawSource, rawSource.flatMap { DataSourceName($0.lowercased()) } ?? Self.fallbackSource)
-                    }
-                    let source = lastRaw.source
-                    let s: Int
-                    if let last = sources.last, last == source { s = sources.count - 1 } else if let i = sources.firstIndex(of: source) {
-                        s = i
+        func read() throws {
+            try reader.rows(of: series, after: after) { row in
+                unreported += 1
+                switch row {
+                case .reject(let r):
+                    rejects.append(RejectRecord(location: r.location, symbol: r.symbol, timeframe: r.timeframe,
+                                                rawText: r.rawText, reason: r.reason, message: r.message))
+                    lastRowid = r.rowid
+                case .bar(let bar, let rawSource, let rowid):
+                    if let (reason, message) = validator.check(bar) {
+                        rejects.append(.bar(bar, at: LegacyReader.origin, line: rowid, reason: reason, message: message))
                     } else {
-                        sources.append(source)
-                        s = sources.count - 1
+                        if rawSource != lastRaw.text {
+                            lastRaw = (rawSource, rawSource.flatMap { DataSourceName($0.lowercased()) } ?? Self.fallbackSource)
+                        }
+                        let source = lastRaw.source
+                        let s: Int
+                        if let last = sources.last, last == source { s = sources.count - 1 } else if let i = sources.firstIndex(of: source) {
+                            s = i
+                        } else {
+                            sources.append(source)
+                            s = sources.count - 1
+                        }
+                        var supersedes = seen[bar.ts] != nil
+                        if let earlier = pendingAt[bar.ts] {
+                            // Same key earlier in this batch: that row is the duplicate, this one wins.
+                            pending[earlier].alive = false
+                            supersedes = pending[earlier].supersedes
+                            rejects.append(.duplicate(pending[earlier].bar, at: LegacyReader.origin,
+                                                      line: pending[earlier].rowid, winnerLine: rowid))
+                        }
+                        pendingAt[bar.ts] = pending.count
+                        pending.append(Pending(bar: bar, rowid: rowid, hash: SeriesDigest.hash(bar, seed: seed), source: s,
+                                               supersedes: supersedes))
                     }
-                    var supersedes = seen[bar.ts] != nil
-                    if let earlier = pendingAt[bar.ts] {
-                        // Same key earlier in this batch: that row is the duplicate, this one wins.
-                        pending[earlier].alive = false
-                        supersedes = pending[earlier].supersedes
-                        rejects.append(.duplicate(pending[earlier].bar, at: LegacyReader.origin,
-                                                  line: pending[earlier].rowid, winnerLine: rowid))
-                    }
-                    pendingAt[bar.ts] = pending.count
-                    pending.append(Pending(bar: bar, rowid: rowid, hash: SeriesDigest.hash(bar, seed: seed), source: s,
-                                           supersedes: supersedes))
+                    lastRowid = rowid
                 }
-                lastRowid = rowid
+                if pending.count + rejects.count >= options.batchSize { try flush(finished: false) }
             }
-            if pending.count + rejects.count >= options.batchSize { try flush(finished: false) }
+            try flush(finished: true)
         }
-        try flush(finished: true)
+        // The pipe's thread may still be writing when reading fails: wait for it, so the
+        // connection is free for the run's bookkeeping.
+        do { try read() } catch {
+            _ = try? pipe.drain()
+            throw error
+        }
+        outcome.counts += try pipe.drain()
         return series.key == nil ? KeyedHashes() : seen
     }
 
