@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "JutsuLegacyTests", dependencies: ["JutsuCore", "JutsuLegacy"]),
         .testTarget(name: "JutsuPipelineTests", dependencies: ["JutsuCore", "JutsuPipeline"]),
         .testTarget(name: "JutsuStoreTests", dependencies: ["JutsuCore", "JutsuStore", "JutsuTestSupport"]),
-        .testTarget(name: "JutsuMarketDataTests", dependencies: ["JutsuCore", "JutsuMarketData", "JutsuStore", "JutsuTestSupport"]),
+        .testTarget(name: "JutsuMarketDataTests", dependencies: ["JutsuCore", "JutsuMarketData", "JutsuStore", "JutsuVendors", "JutsuTestSupport"]),
         .testTarget(name: "JutsuIngestTests", dependencies: [
             "JutsuCore", "JutsuCSV", "JutsuStore", "JutsuIngest", "JutsuHTTP", "JutsuPipeline", "JutsuLegacy", "JutsuTestSupport",
             .product(name: "Yams", package: "Yams"),

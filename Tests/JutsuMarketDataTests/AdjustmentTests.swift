@@ -2,6 +2,7 @@ import Foundation
 import JutsuCore
 import JutsuMarketData
 import JutsuTestSupport
+import JutsuVendors
 import Testing
 
 /// Back-adjusted bars across the AAPL 2014 7:1 and 2020 4:1 splits, and against the vendors'
@@ -105,6 +106,24 @@ import Testing
         #expect(abs(double(adjusted[n - 2].close) / double(raw[n - 2].close) - (1 - 0.205 / 119.03)) < 1e-7)
         // Continuous across the split day (no 4x step): 2020-08-31 -> 09-01 moves +4.0% as traded.
         #expect(abs(double(adjusted[1].close) / double(adjusted[0].close) - 134.18 / 129.04) < 1e-6)
+    }
+
+    /// The derived CSV is what the production Yahoo parser (JutsuVendors) makes of the recording:
+    /// the same keys, prices, volumes and corporate actions come back through the reader.
+    @Test func derivedFixtureEqualsTheYahooParser() async throws {
+        let recording = try Data(contentsOf: URL(fileURLWithPath: CommandLineTool.fixture("real/yahoo-chart/chart-AAPL-2020-08-31-to-2020-11-07.json")))
+        let exchange = try #require(try JSONSerialization.jsonObject(with: recording) as? [String: Any])
+        let body = try JSONSerialization.data(withJSONObject: try #require((exchange["response"] as? [String: Any])?["bodyJson"]))
+        let request = try YahooChartRequest(symbol: "AAPL", timeframe: .d1,
+                                            window: KeyWindow(from: ts("2020-08-31"), to: ts("2020-11-07")),
+                                            receivedAt: ts("2025-02-20"))
+        let parsed = try YahooChart.parse(body: Array(body), request: request)
+        let loaded = try Loaded("adjparser", ["derived/yahoo-chart-2020__AAPL.csv"])
+        #expect(try await loaded.read("AAPL", .d1) == parsed.bars)
+        let events = try loaded.reader().adjustmentSchedule(symbol: "AAPL", timeframe: .d1).events
+        #expect(events.map(\.exDate) == parsed.actions.map(\.exDate))
+        #expect(events.map(\.kind) == parsed.actions.map(\.kind))
+        #expect(events.map(\.value) == parsed.actions.map(\.value))
     }
 
     /// yfinance's 4063.T (fixed): the 5:1 split on 2023-03-30 already applied to the prices, a 55
