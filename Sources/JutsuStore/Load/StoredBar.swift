@@ -79,7 +79,7 @@ extension PGConnection {
             current.removeAll(keepingCapacity: true)
         }
         var lastSource: (bytes: [UInt8], text: String) = ([], "")
-        try copyOutBinaryRows(sql, context: "read stored bars") { r, fieldCount in
+        try copyOutBinary(sql, context: "read stored bars") { fieldCount, r in
             guard fieldCount == 9, let name = try r.field() else {
                 throw StoreError(code: .protocolViolation, message: "stored bar row has \(fieldCount) fields")
             }
