@@ -13,6 +13,8 @@ let package = Package(
         .executable(name: "jutsu-replay", targets: ["JutsuReplayCLI"]),
         .library(name: "JutsuCore", targets: ["JutsuCore"]),
         .library(name: "JutsuCSV", targets: ["JutsuCSV"]),
+        // The read side for backtest engines: bars, adjustment, freshness, series (docs/contract.md).
+        .library(name: "JutsuMarketData", targets: ["JutsuMarketData"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -29,9 +31,14 @@ let package = Package(
 
         .target(name: "JutsuCore"),
         .target(name: "JutsuCSV", dependencies: ["JutsuCore", "CZlib"]),
+        // The libpq connection layer (connection, results, COPY in/out, binary COPY reading),
+        // shared by the store and the reader; JutsuStore re-exports it.
+        .target(name: "JutsuPostgres", dependencies: ["JutsuCore", "CLibPQ"]),
         .target(name: "JutsuStore", dependencies: [
-            "JutsuCore", "CLibPQ", .product(name: "Logging", package: "swift-log"),
+            "JutsuCore", "JutsuPostgres", "CLibPQ", .product(name: "Logging", package: "swift-log"),
         ]),
+        // The reader library product: depends on the domain core and libpq only.
+        .target(name: "JutsuMarketData", dependencies: ["JutsuCore", "JutsuPostgres"]),
         .target(name: "JutsuHTTP", dependencies: ["CCurl"]),
         // Test support, also usable by hand: an HTTP/1.1 server on 127.0.0.1 answering from
         // recordings, with injected faults (docs/testing.md).
@@ -47,20 +54,26 @@ let package = Package(
             "JutsuCore", "JutsuCSV", "JutsuStore", "JutsuPipeline", "JutsuLegacy", .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "JutsuIngestCLI", dependencies: [
-            "JutsuCore", "JutsuCSV", "JutsuStore", "JutsuIngest", "JutsuHTTP", "JutsuPipeline", "JutsuLegacy",
+            "JutsuCore", "JutsuCSV", "JutsuStore", "JutsuIngest", "JutsuHTTP", "JutsuPipeline", "JutsuLegacy", "JutsuMarketData",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+
+        // A backtest that reads through JutsuMarketData only (built and run by the tests).
+        .executableTarget(name: "MACrossover", dependencies: ["JutsuCore", "JutsuMarketData"], path: "Examples/MACrossover"),
+        // `scripts/bench-read`: streams bars through the reader (release build).
+        .executableTarget(name: "jutsu-bench-read", dependencies: ["JutsuCore", "JutsuMarketData"], path: "Benchmarks/ReadBench"),
 
         // Test-only helpers: a fresh database per test on the server `scripts/test` starts.
         .target(name: "JutsuTestSupport", dependencies: ["JutsuStore"], path: "Tests/JutsuTestSupport"),
         .testTarget(name: "JutsuCoreTests", dependencies: ["JutsuCore"]),
         .testTarget(name: "JutsuCSVTests", dependencies: ["JutsuCore", "JutsuCSV"]),
         .testTarget(name: "JutsuVendorsTests", dependencies: ["JutsuCore", "JutsuVendors", "JutsuCSV"]),
-        .testTarget(name: "JutsuHTTPTests", dependencies: ["JutsuCore", "JutsuHTTP", "JutsuReplay", "JutsuReplayCLI", "JutsuVendors"]),
+        .testTarget(name: "JutsuHTTPTests", dependencies: ["JutsuCore", "JutsuHTTP", "JutsuReplay", "JutsuVendors"]),
         .testTarget(name: "JutsuLegacyTests", dependencies: ["JutsuCore", "JutsuLegacy"]),
         .testTarget(name: "JutsuPipelineTests", dependencies: ["JutsuCore", "JutsuPipeline"]),
         .testTarget(name: "JutsuStoreTests", dependencies: ["JutsuCore", "JutsuStore", "JutsuTestSupport"]),
+        .testTarget(name: "JutsuMarketDataTests", dependencies: ["JutsuCore", "JutsuMarketData", "JutsuStore", "JutsuVendors", "JutsuTestSupport"]),
         .testTarget(name: "JutsuIngestTests", dependencies: [
             "JutsuCore", "JutsuCSV", "JutsuStore", "JutsuIngest", "JutsuHTTP", "JutsuPipeline", "JutsuLegacy", "JutsuTestSupport",
             .product(name: "Yams", package: "Yams"),

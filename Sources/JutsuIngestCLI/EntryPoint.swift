@@ -60,6 +60,6 @@ struct JutsuIngest: ParsableCommand {
             cluster under .jutsu/pg (created on first use).
             """,
         version: "0.1.0",
-        subcommands: [ImportCommand.self, ValidateCommand.self, PlanCommand.self, RunCommand.self, RunsCommand.self, FreshnessCommand.self, GapsCommand.self, GuessCommand.self,
+        subcommands: [ImportCommand.self, ValidateCommand.self, PlanCommand.self, RunCommand.self, RunsCommand.self, FreshnessCommand.self, GapsCommand.self, ExportCommand.self, GuessCommand.self,
                       DatabaseCommand.self, MigrateSqliteCommand.self])
 }

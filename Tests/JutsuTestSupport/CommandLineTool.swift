@@ -27,6 +27,13 @@ public struct CommandLineTool: Sendable {
         }
     }
 
+    public init(path: String) { self.path = path }
+
+    /// Another executable of the package, built next to this one (e.g. an example).
+    public func sibling(_ name: String) -> CommandLineTool {
+        CommandLineTool(path: URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(name).path)
+    }
+
     public static var packageRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }

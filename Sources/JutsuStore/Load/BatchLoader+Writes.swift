@@ -38,23 +38,31 @@ extension BatchLoader {
         }
         try connection.execute("TRUNCATE jutsu_stage_bars", context: "staging table")
         try copyBars(into: "jutsu_stage_bars", batch, indices)
-        // One UPDATE per leaf partition: joined through the parent, the planner (knowing
-        // nothing of the staging table) scans every partition; a few changed rows in a large
-        // table cost ~80 ms per batch that way, measured on a legacy migration.
-        for (leaf, _) in partitions.leaves(of: batch.bars, indices) {
-            try mergeStaged(into: leaf ?? "market_data")
+        // Statistics of the staged rows, so the planner probes the leaf's primary key per staged
+        // row instead of hashing the whole leaf (measured: a leaf of 16,000 bars hashed for 50
+        // changed rows; through the parent, 4,300 rows spread over a series took 590 ms).
+        try connection.execute("ANALYZE jutsu_stage_bars", context: "staging table")
+        // One UPDATE per leaf partition, joined with the staged rows of its time range.
+        for (leaf, rows) in partitions.leaves(of: batch.bars, indices) {
+            var lo = Int64.max, hi = Int64.min
+            for i in rows {
+                lo = min(lo, batch.bars[i].ts)
+                hi = max(hi, batch.bars[i].ts)
+            }
+            try mergeStaged(into: leaf ?? "market_data", from: lo, through: hi)
         }
     }
 
-    private func mergeStaged(into table: String) throws {
+    private func mergeStaged(into table: String, from lo: Int64, through hi: Int64) throws {
         try connection.execute("""
             UPDATE \(table) m
             SET open = s.open, high = s.high, low = s.low, close = s.close, volume = s.volume,
                 data_source = s.data_source, run_id = s.run_id, ingested_at = now()
             FROM jutsu_stage_bars s
-            WHERE m.symbol = s.symbol AND m.timeframe = s.timeframe AND m.ts = s.ts
+            WHERE s.ts BETWEEN to_timestamp($1) AND to_timestamp($2)
+              AND m.symbol = s.symbol AND m.timeframe = s.timeframe AND m.ts = s.ts
               AND (m.open, m.high, m.low, m.close, m.volume) IS DISTINCT FROM (s.open, s.high, s.low, s.close, s.volume)
-            """, context: "merge changed bars")
+            """, [String(lo), String(hi)], context: "merge changed bars")
     }
 
     func writeMetadata(_ plan: Plan) throws {

@@ -100,7 +100,7 @@ public final class BatchLoader {
 
         // Which rows need a look at what is stored.
         var lookups: [SeriesKey: ClosedRange<Int64>] = [:]
-        var points: [SeriesKey: [Int64]] = [:]
+        var points: [SeriesKey: [(table: String, times: [Int64])]] = [:]
         for (key, indices) in groups {
             let range = trustMetadata ? stored[key] : Int64.min...Int64.max
             guard let range else { continue }
@@ -116,7 +116,8 @@ public final class BatchLoader {
             // instead of reading the stretch back (it may be the whole series).
             let span = (hi &- lo) / max(1, key.timeframe.stepSeconds) + 1
             if trustMetadata, inRange <= 100_000, span > Int64(inRange) * 32 {
-                points[key] = indices.lazy.map { batch.bars[$0].ts }.filter { range.contains($0) }
+                let wanted = indices.filter { range.contains(batch.bars[$0].ts) }
+                points[key] = partitions.leaves(of: batch.bars, wanted).map { ($0.name ?? "market_data", $0.indices.map { batch.bars[$0].ts }) }
             } else {
                 lookups[key] = lo...hi
             }

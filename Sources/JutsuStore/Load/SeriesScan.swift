@@ -11,35 +11,10 @@ extension PGConnection {
                   WHERE symbol = \(CopyText.literal(key.symbol.value)) AND timeframe = \(CopyText.literal(key.timeframe.rawValue)))
             TO STDOUT (FORMAT binary)
             """
-        try copyOutBinaryRows(sql, context: "scan \(key)") { r, fieldCount in
-            guard fieldCount == 6, let ts = try r.timestampField(), let open = try r.priceField(),
-                  let high = try r.priceField(), let low = try r.priceField(), let close = try r.priceField(),
-                  let volume = try r.int64Field()
-            else { throw StoreError(code: .protocolViolation, message: "unexpected stored bar row in \(key)") }
-            try body(Bar(symbol: key.symbol, timeframe: key.timeframe, ts: ts, open: open, high: high, low: low,
-                         close: close, volume: volume))
-        }
-    }
-
-    /// A binary `COPY ... TO STDOUT`, row by row: `row` reads the fields of each row after its
-    /// field count (the file header and the trailer are handled here).
-    func copyOutBinaryRows(_ sql: String, context: String,
-                           _ row: (inout BinaryCopyReader, Int16) throws -> Void) throws {
-        var sawHeader = false
-        try copyOut(sql, context: context) { message in
-            var r = BinaryCopyReader(message)
-            if !sawHeader {
-                // The first message starts with the 19-byte file header.
-                guard message.count >= 19, message.starts(with: BinaryCopy.header.prefix(11)) else {
-                    throw StoreError(code: .protocolViolation, message: "missing binary COPY header")
-                }
-                sawHeader = true
-                r.offset = 19
-                if r.remaining == 0 { return }
-            }
-            let fieldCount = try r.int16()
-            if fieldCount == -1 { return }   // trailer
-            try row(&r, fieldCount)
+        try copyOutBinary(sql, context: "scan \(key)") { fieldCount, r in
+            let f = try r.barFields(fieldCount: fieldCount)
+            try body(Bar(symbol: key.symbol, timeframe: key.timeframe, ts: f.ts, open: f.open, high: f.high, low: f.low,
+                         close: f.close, volume: f.volume))
         }
     }
 }

@@ -1,5 +1,4 @@
 import CLibPQ
-import Logging
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -13,13 +12,15 @@ import Darwin
 /// thread; it is never used from two threads at once.
 public final class PGConnection: @unchecked Sendable {
     let handle: OpaquePointer
-    public let logger: Logger
+    /// What the connection's owner attaches to it. This module has no logging dependency:
+    /// JutsuStore keeps its `Logger` here (`PGConnection.logger`).
+    public let attachment: (any Sendable)?
 
     /// Connects with a libpq conninfo string or URI. The conninfo is never logged or put in errors.
     /// `database` overrides the database named in `conninfo`.
     public init(conninfo: String, database: String? = nil, applicationName: String = "jutsu-ingest",
-                logger: Logger = Logger(label: "jutsu.store")) throws(StoreError) {
-        self.logger = logger
+                attachment: (any Sendable)? = nil) throws(StoreError) {
+        self.attachment = attachment
         var keys = ["dbname", "application_name", "client_encoding"]
         var values = [conninfo, applicationName, "UTF8"]
         if let database {
