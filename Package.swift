@@ -39,7 +39,7 @@ let package = Package(
         ]),
         // The reader library product: depends on the domain core and libpq only.
         .target(name: "JutsuMarketData", dependencies: ["JutsuCore", "JutsuPostgres"]),
-        .target(name: "JutsuHTTP", dependencies: ["CCurl"]),
+        .target(name: "JutsuHTTP", dependencies: ["JutsuCore", "CCurl"]),
         // Test support, also usable by hand: an HTTP/1.1 server on 127.0.0.1 answering from
         // recordings, with injected faults (docs/testing.md).
         .target(name: "JutsuReplay", dependencies: ["JutsuHTTP"]),
