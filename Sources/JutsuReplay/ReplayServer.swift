@@ -80,18 +80,21 @@ public final class ReplayServer: @unchecked Sendable {
     public func stop() {
         lock.lock()
         let fd = listener
-        let open = connections
         listener = -1
         stopped = true
+        // Under the lock: a connection's thread removes its descriptor from the list before it
+        // closes it, so no number shut down here can have been reused by another socket of the
+        // process (another test's client or server) in the meantime.
+        for connection in connections { shutdown(connection, Int32(SHUT_RDWR)) }
         lock.unlock()
-        if fd >= 0 {
-            shutdown(fd, Int32(SHUT_RDWR))
-            close(fd)
-        }
-        for connection in open { shutdown(connection, Int32(SHUT_RDWR)) }
+        // Wakes the accept loop, which closes the listener itself: closed here, its number could
+        // be reused by another socket of the process before the loop's next accept() (which
+        // would then take another server's connections).
+        if fd >= 0 { shutdown(fd, Int32(SHUT_RDWR)) }
     }
 
     private func acceptLoop(_ fd: Int32) {
+        defer { close(fd) }
         while true {
             let client = accept(fd, nil, nil)
             if client < 0 {
@@ -114,16 +117,15 @@ public final class ReplayServer: @unchecked Sendable {
 
     private func serve(_ fd: Int32, id: Int) {
         var buffer: [UInt8] = []
-        defer {
-            lock.lock()
-            connections.removeAll { $0 == fd }
-            lock.unlock()
-        }
         while let request = readRequest(fd, buffer: &buffer) {
             let keepOpen = respond(to: request, fd: fd, connection: id)
             if !keepOpen || request.headers["connection"]?.lowercased() == "close" { break }
         }
+        // Off the list, then closed, under the lock `stop()` shuts the list down with.
+        lock.lock()
+        connections.removeAll { $0 == fd }
         close(fd)
+        lock.unlock()
     }
 
     struct Request {

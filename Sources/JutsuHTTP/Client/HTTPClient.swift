@@ -93,7 +93,10 @@ public final class HTTPClient: Sendable {
                     return
                 }
                 let outcome = easy.perform(url: request.url, headers: request.headers)
-                handles.give(easy)
+                // A handle whose transfer failed (reset, truncated body, timeout) is dropped with
+                // its connection: the next attempt starts on a fresh one, never on a connection
+                // the server may be closing.
+                if outcome.curlCode == CURLE_OK { handles.give(easy) }
                 continuation.resume(returning: PerformOutcome(
                     code: outcome.curlCode, status: outcome.status,
                     headers: outcome.headers, body: outcome.body))
