@@ -31,8 +31,6 @@ public final class HTTPClient: Sendable {
         var attempt = 0
         while true {
             attempt += 1
-            let wait = limiter.reserve(request.source, now: environment.now())
-            if wait > 0 { try await environment.sleep(wait) }
             counterBook.update(request.source) {
                 $0.requests += 1
                 if attempt > 1 { $0.retries += 1 }
@@ -84,10 +82,18 @@ public final class HTTPClient: Sendable {
 
     /// One request on a pooled handle, on a thread of its own: `curl_easy_perform` blocks, and the
     /// cooperative pool must not.
+    ///
+    /// The rate limit's token is taken on that thread, right before the transfer, and waited for
+    /// there: a wait on the cooperative pool could resume late (the pool busy with blocking
+    /// work) and let several requests go out together, over the rate.
     private func perform(_ request: HTTPRequest) async throws -> PerformOutcome {
         let handles = self.handles
+        let limiter = self.limiter
+        let now = environment.now
         return try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
+                let wait = limiter.reserve(request.source, now: now())
+                if wait > 0 { Thread.sleep(forTimeInterval: wait) }
                 guard let easy = handles.take() else {
                     continuation.resume(throwing: HTTPError(code: .other, url: request.redactedURL, curlCode: -1, message: "libcurl could not create a handle"))
                     return
