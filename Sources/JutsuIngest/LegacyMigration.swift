@@ -146,7 +146,13 @@ public final class LegacyMigration: @unchecked Sendable {
             throw error
         }
         if options.load && options.symbols == nil && options.timeframes == nil {
-            summary.history = try carryOverHistory(fileID: fileID, runID: runID, reader: try LegacyReader(path: options.path))
+            do {
+                summary.history = try carryOverHistory(fileID: fileID, runID: runID, reader: try LegacyReader(path: options.path))
+            } catch {
+                // The bars are in and checkpointed; the run says why the history is not.
+                if !options.dryRun { try? registry.finish(runID, status: "failed", error: "\(error)") }
+                throw error
+            }
         }
         var verifications: [SeriesVerification] = []
         for series in all {

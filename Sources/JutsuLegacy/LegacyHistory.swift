@@ -52,16 +52,18 @@ extension LegacyReader {
     public func metadataRows() throws -> [LegacyMetadataRow] {
         guard try database.hasTable("data_metadata") else { return [] }
         var out: [LegacyMetadataRow] = []
-        try database.query("""
-            SELECT rowid, symbol, timeframe, data_source, first_available_date, last_updated_date, total_bars,
-                   last_fetch_timestamp, is_complete FROM data_metadata ORDER BY rowid
-            """) { row in
-            let (symbol, timeframe) = Self.series(row.value(1), row.value(2))
-            out.append(LegacyMetadataRow(
-                rowid: row.int64(0), symbol: symbol, timeframe: timeframe, dataSource: row.value(3).text,
-                firstAvailable: LegacyConversion.instant(row.value(4)), lastUpdated: LegacyConversion.instant(row.value(5)),
-                totalBars: row.value(6).integer, lastFetch: LegacyConversion.instant(row.value(7)),
-                isComplete: row.value(8).integer.map { $0 != 0 } ?? row.value(8).text.map { ["1", "true", "t", "yes"].contains($0.lowercased()) }))
+        try named("data_metadata") {
+            try database.query("""
+                SELECT rowid, symbol, timeframe, data_source, first_available_date, last_updated_date, total_bars,
+                       last_fetch_timestamp, is_complete FROM data_metadata ORDER BY rowid
+                """) { row in
+                let (symbol, timeframe) = Self.series(row.value(1), row.value(2))
+                out.append(LegacyMetadataRow(
+                    rowid: row.int64(0), symbol: symbol, timeframe: timeframe, dataSource: row.value(3).text,
+                    firstAvailable: LegacyConversion.instant(row.value(4)), lastUpdated: LegacyConversion.instant(row.value(5)),
+                    totalBars: row.value(6).integer, lastFetch: LegacyConversion.instant(row.value(7)),
+                    isComplete: row.value(8).integer.map { $0 != 0 } ?? row.value(8).text.map { ["1", "true", "t", "yes"].contains($0.lowercased()) }))
+            }
         }
         return out
     }
@@ -69,18 +71,27 @@ extension LegacyReader {
     /// Streams the legacy `data_audit_log` rows in rowid order (nothing when there is no table).
     public func auditRows(_ body: (LegacyAuditRow) throws -> Void) throws {
         guard try database.hasTable("data_audit_log") else { return }
-        try database.query("""
-            SELECT rowid, symbol, timeframe, operation, bars_affected, status, error_message, timestamp
-            FROM data_audit_log ORDER BY rowid
-            """) { row in
-            let (symbol, timeframe) = Self.series(row.value(1), row.value(2))
-            let ts = row.value(7)
-            try body(LegacyAuditRow(
-                rowid: row.int64(0), symbol: row.value(1).text ?? "", timeframe: row.value(2).text ?? "",
-                series: symbol.flatMap { s in timeframe.map { (s, $0) } },
-                operation: row.value(3).text ?? "", barsAffected: row.value(4).integer, status: row.value(5).text ?? "",
-                errorMessage: row.value(6).text, timestamp: ts == .null ? nil : ts.display,
-                occurredAt: LegacyConversion.instant(ts)))
+        try named("data_audit_log") {
+            try database.query("""
+                SELECT rowid, symbol, timeframe, operation, bars_affected, status, error_message, timestamp
+                FROM data_audit_log ORDER BY rowid
+                """) { row in
+                let (symbol, timeframe) = Self.series(row.value(1), row.value(2))
+                let ts = row.value(7)
+                try body(LegacyAuditRow(
+                    rowid: row.int64(0), symbol: row.value(1).text ?? "", timeframe: row.value(2).text ?? "",
+                    series: symbol.flatMap { s in timeframe.map { (s, $0) } },
+                    operation: row.value(3).text ?? "", barsAffected: row.value(4).integer, status: row.value(5).text ?? "",
+                    errorMessage: row.value(6).text, timestamp: ts == .null ? nil : ts.display,
+                    occurredAt: LegacyConversion.instant(ts)))
+            }
+        }
+    }
+
+    /// A SQLite error of a history table names the table (an older legacy schema may lack a column).
+    private func named(_ table: String, _ body: () throws -> Void) throws {
+        do { try body() } catch let error as SQLiteError {
+            throw SQLiteError(code: error.code, message: "legacy table \(table): \(error.message)")
         }
     }
 

@@ -115,6 +115,32 @@ import Testing
         #expect(try db.scalar("SELECT count(*) FROM data_audit_log WHERE migrated_from IS NOT NULL") == Int64(expected.history.audit_rows))
     }
 
+    /// A legacy history table of an older schema (a column missing): the bars are in and
+    /// checkpointed, the run fails naming the table, and a re-run reads no bar again.
+    @Test func aHistoryTableOfAnOlderSchemaFailsNamingTheTable() throws {
+        let db = try TestDatabase("sqliteh")
+        let (file, expected) = try Self.makeLegacy(500)
+        defer { Self.cleanup(file) }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", """
+            import sqlite3, sys; c = sqlite3.connect(sys.argv[1])
+            c.executescript("DROP TABLE data_metadata; CREATE TABLE data_metadata (id INTEGER PRIMARY KEY, symbol TEXT, timeframe TEXT, data_source TEXT);")
+            """, file]
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        let cli = CommandLineTool()
+        let out = try cli.run(["migrate-sqlite", file, "--database-url", db.url])
+        #expect(out.status == 1)
+        #expect(out.stderr.contains("legacy table data_metadata") && out.stderr.contains("first_available_date"), "\(out.stderr)")
+        #expect(try db.scalar("SELECT count(*) FROM market_data") == expected.bars)
+        #expect(try db.scalar("SELECT count(*) FROM ingest_runs WHERE status = 'failed' AND error LIKE '%legacy table data_metadata%'") == 1)
+        let again = try cli.run(["migrate-sqlite", file, "--database-url", db.url, "--format", "json"])
+        #expect(again.status == 1)
+        #expect(try db.scalar("SELECT sum(rows_read) FROM ingest_runs") == expected.rows)
+    }
+
     @Test func aStoredRowChangedByHandFailsVerifyOnlyNamingTheSeries() throws {
         let db = try TestDatabase("sqlitev")
         let (file, _) = try Self.makeLegacy(1_000)
