@@ -51,7 +51,8 @@ let package = Package(
         // Pipeline definitions: the model, the YAML loader and linter, cron, globs.
         .target(name: "JutsuPipeline", dependencies: ["JutsuCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "JutsuIngest", dependencies: [
-            "JutsuCore", "JutsuCSV", "JutsuStore", "JutsuPipeline", "JutsuLegacy", .product(name: "Logging", package: "swift-log"),
+            "JutsuCore", "JutsuCSV", "JutsuStore", "JutsuPipeline", "JutsuLegacy", "JutsuHTTP", "JutsuVendors",
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "JutsuIngestCLI", dependencies: [
             "JutsuCore", "JutsuCSV", "JutsuStore", "JutsuIngest", "JutsuHTTP", "JutsuPipeline", "JutsuLegacy", "JutsuMarketData",
@@ -76,7 +77,7 @@ let package = Package(
         .testTarget(name: "JutsuMarketDataTests", dependencies: ["JutsuCore", "JutsuMarketData", "JutsuStore", "JutsuVendors", "JutsuTestSupport"]),
         .testTarget(name: "JutsuIngestTests", dependencies: [
             "JutsuCore", "JutsuCSV", "JutsuStore", "JutsuIngest", "JutsuHTTP", "JutsuPipeline", "JutsuLegacy", "JutsuTestSupport",
-            .product(name: "Yams", package: "Yams"),
+            "JutsuReplay", "JutsuVendors", .product(name: "Yams", package: "Yams"),
         ]),
     ],
     swiftLanguageModes: [.v6]

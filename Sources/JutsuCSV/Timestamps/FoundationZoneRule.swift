@@ -86,8 +86,8 @@ struct FoundationZoneRule: ZoneRule {
 }
 
 /// Resolves a zone name: the core's own rules first, then Foundation's database.
-enum ZoneResolver {
-    static func rule(named name: String) -> (any ZoneRule)? {
+public enum ZoneResolver {
+    public static func rule(named name: String) -> (any ZoneRule)? {
         if let rule = ZoneRules.named(name) { return rule }
         return FoundationZoneRule(identifier: name)
     }

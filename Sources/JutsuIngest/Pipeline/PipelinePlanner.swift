@@ -249,9 +249,9 @@ public struct PipelinePlanner {
     /// window. `connection` is used read-only for watermarks and lookback windows.
     public func plan(connection: PGConnection?) throws -> PipelinePlan {
         switch spec.source.kind {
-        case .csv: break
+        case .csv, .polygonFlatfiles: break
         case .yahoo, .schwab, .polygon: return try fetchPlan(connection: connection)
-        case .polygonFlatfiles, .legacySqlite: throw PipelineRunError.unsupportedSource(spec.source.kind.rawValue)
+        case .legacySqlite: throw PipelineRunError.unsupportedSource(spec.source.kind.rawValue)
         }
         let (files, unmatched) = PathGlob.expand(spec.source.paths, relativeTo: baseDirectory)
         let store = connection.map(PipelineStateStore.init)
@@ -332,7 +332,7 @@ public enum PipelineRunError: Error, CustomStringConvertible, Sendable {
         switch self {
         case .input(let message): message
         case .unsupportedSource(let kind):
-            "source kind '\(kind)' is defined but its adapter is not in this build yet (only csv runs); `validate` and the schema accept it"
+            "source kind '\(kind)' is not run by pipelines: load legacy databases with `jutsu-ingest migrate-sqlite`"
         case .busy(let pipeline, let holder):
             "pipeline '\(pipeline)' is already running\(holder.map { " (\($0))" } ?? ""); not starting a second run (use --wait to wait for it)"
         }

@@ -21,6 +21,8 @@ public struct PipelineRunSummary: Sendable, Encodable {
     public var files: [ImportSummary.FileSummary] = []
     public var series: [Series] = []
     public var durationSeconds: Double = 0
+    /// HTTP sources: requests, retries, 429s, bytes and transport errors per data source.
+    public var http: [String: HTTPCounts] = [:]
     public var error: String?
     public var failureKind: ImportSummary.FailureKind?
 
@@ -135,6 +137,7 @@ public struct PipelineRunSummary: Sendable, Encodable {
         warned += second.warned
         deleted += second.deleted
         files.append(contentsOf: second.files)
+        http.merge(second.http) { a, _ in a }
         for entry in second.series {
             guard let i = series.firstIndex(where: { $0.key == entry.key }) else { continue }
             let first = series[i]
@@ -198,7 +201,7 @@ public struct PipelineRunSummary: Sendable, Encodable {
         case pipeline, runID = "run_id", status, dryRun = "dry_run", rows, rejectsByReason = "rejects_by_reason"
         case skipped = "rows_skipped", warned = "rows_warned", deleted = "rows_deleted", files, series
         case fileErrors = "file_errors"
-        case durationSeconds = "duration_seconds", error
+        case durationSeconds = "duration_seconds", error, http
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -217,6 +220,7 @@ public struct PipelineRunSummary: Sendable, Encodable {
         try c.encode(fileErrors, forKey: .fileErrors)
         try c.encode((durationSeconds * 1000).rounded() / 1000, forKey: .durationSeconds)
         try c.encodeIfPresent(error, forKey: .error)
+        if !http.isEmpty { try c.encode(http, forKey: .http) }
     }
 
     public var totals: Rows { Rows(rows, discarded: discarded) }

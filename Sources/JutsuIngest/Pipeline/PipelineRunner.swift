@@ -1,5 +1,6 @@
 import Foundation
 import JutsuCore
+import JutsuHTTP
 import JutsuPipeline
 import JutsuStore
 import Logging
@@ -36,7 +37,7 @@ public final class PipelineRunner {
         }
         defer { if !request.dryRun { try? state.unlock(pipeline: spec.name) } }
 
-        guard spec.source.kind == .csv else { throw PipelineRunError.unsupportedSource(spec.source.kind.rawValue) }
+        guard spec.source.kind != .legacySqlite else { throw PipelineRunError.unsupportedSource(spec.source.kind.rawValue) }
         let plan = try PipelinePlanner(spec: spec, request: request).plan(connection: coordinator)
         if !plan.unmatched.isEmpty, plan.files.isEmpty, spec.fallback == nil {
             var summary = PipelineRunSummary(pipeline: spec.name, dryRun: request.dryRun, plan: plan)
@@ -57,7 +58,7 @@ public final class PipelineRunner {
         var summary = try stage(spec, request, plan: plan, runID: runID, state: state)
         // The fallback source gets the series the first one failed, and only those.
         let failed = summary.series.filter { $0.status == .failed }.compactMap(\.key)
-        if let fallback = spec.fallback, fallback.kind == .csv, !failed.isEmpty {
+        if let fallback = spec.fallback, fallback.kind != .legacySqlite, !failed.isEmpty {
             var fallbackSpec = spec
             fallbackSpec.source = fallback
             fallbackSpec.fallback = nil
@@ -69,10 +70,10 @@ public final class PipelineRunner {
             let second = try stage(fallbackSpec, fallbackRequest, plan: fallbackPlan, runID: runID, state: state)
             summary.merge(fallback: second, source: fallback.name)
         }
-        if let fallback = spec.fallback, fallback.kind != .csv, !failed.isEmpty {
+        if let fallback = spec.fallback, fallback.kind == .legacySqlite, !failed.isEmpty {
             for i in summary.series.indices where summary.series[i].status == .failed {
                 summary.series[i].error = (summary.series[i].error ?? "failed")
-                    + "; fallback '\(fallback.kind.rawValue)' not tried: its adapter is not in this build yet"
+                    + "; fallback '\(fallback.kind.rawValue)' not tried: pipelines do not run it (use migrate-sqlite)"
             }
         }
         summary.runID = runID
@@ -101,6 +102,16 @@ public final class PipelineRunner {
     /// rest in parallel workers, and say how every series of `plan` ended.
     func stage(_ spec: PipelineSpec, _ request: PipelineRunRequest, plan: PipelinePlan, runID: Int64?,
                state: PipelineStateStore) throws -> PipelineRunSummary {
+        if spec.source.kind.isHTTP {
+            let options = try PipelinePlanner(spec: spec, request: request).importOptions(files: [], filter: nil)
+            let client = HTTPClient(configuration: try HTTPSourceSettings(spec.source).configuration(source: spec.source.name),
+                                    environment: HTTPClientEnvironment(log: { [logger] line in
+                                        logger.notice("\(line)", metadata: ["source": "\(spec.source.name)"])
+                                    }))
+            let stage = VendorStage(spec: spec, request: request, fetcher: try VendorFetchers.make(spec.source, client: client),
+                                    client: client, connect: connect, logger: logger)
+            return try stage.run(plan: plan, runID: runID, options: options)
+        }
         var summary = PipelineRunSummary(pipeline: spec.name, dryRun: request.dryRun, plan: plan)
         let planner = PipelinePlanner(spec: spec, request: request)
         summary.source = spec.source.name

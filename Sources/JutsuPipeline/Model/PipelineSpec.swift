@@ -50,8 +50,8 @@ public struct PipelineSpec: Sendable, Equatable {
     }
 }
 
-/// The source kinds the registry knows. The HTTP kinds and `legacy_sqlite` are linted now
-/// and run by the issues that bring their adapters.
+/// The source kinds the registry knows. `legacy_sqlite` is linted but not run by `run`
+/// (`jutsu-ingest migrate-sqlite` reads legacy databases).
 public enum SourceKind: String, Sendable, CaseIterable, Equatable {
     case csv
     case yahoo
@@ -59,6 +59,9 @@ public enum SourceKind: String, Sendable, CaseIterable, Equatable {
     case polygon
     case polygonFlatfiles = "polygon_flatfiles"
     case legacySqlite = "legacy_sqlite"
+
+    /// Fetched over HTTP (rate limits, retries, `base_url`), series by series.
+    public var isHTTP: Bool { self == .yahoo || self == .schwab || self == .polygon }
 }
 
 /// A scalar from the pipeline file. `interpolated` is true when it came (even partly) from

@@ -18,9 +18,9 @@ public enum SourceRegistry {
             kind: .yahoo, summary: "Yahoo Finance chart API.",
             options: [
                 SourceOption("base_url", .url, default: "https://query1.finance.yahoo.com", "API root."),
-                SourceOption("rate_limit", .integer(1...10_000), default: "60", "Requests per minute."),
+                SourceOption("rate_limit", .integer(0...100_000), default: "60", "Requests per minute; 0: no limit."),
                 nameOption(.yahoo),
-            ]),
+            ] + httpOptions),
         SourceKindInfo(
             kind: .schwab, summary: "Charles Schwab Market Data API (OAuth app credentials).",
             options: [
@@ -30,18 +30,19 @@ public enum SourceRegistry {
                              "OAuth app secret; write `${SCHWAB_APP_SECRET}`."),
                 SourceOption("token_file", .string,
                              "File holding the OAuth refresh token; relative to the pipeline file's directory."),
-                SourceOption("rate_limit", .integer(1...10_000), default: "120", "Requests per minute."),
+                SourceOption("rate_limit", .integer(0...100_000), default: "120", "Requests per minute; 0: no limit."),
                 nameOption(.schwab),
-            ]),
+            ] + httpOptions),
         SourceKindInfo(
             kind: .polygon, summary: "Polygon.io aggregates API.",
             options: [
                 SourceOption("base_url", .url, default: "https://api.polygon.io", "API root."),
                 SourceOption("api_key", .string, required: true, secret: true, "API key; write `${POLYGON_API_KEY}`."),
-                SourceOption("rate_limit", .integer(1...10_000), default: "5", "Requests per minute (5 on the free plan)."),
+                SourceOption("rate_limit", .integer(0...100_000), default: "5",
+                             "Requests per minute (5 on the free plan); 0: no limit."),
                 SourceOption("adjusted", .boolean, default: "true", "Split-adjusted bars."),
                 nameOption(.polygon),
-            ]),
+            ] + httpOptions),
         SourceKindInfo(
             kind: .polygonFlatfiles, summary: "Polygon flat files (daily gzip CSV aggregates) already downloaded.",
             options: [
@@ -56,6 +57,16 @@ public enum SourceRegistry {
                              "The SQLite database file; relative to the pipeline file's directory."),
                 nameOption(.legacySqlite),
             ]),
+    ]
+
+    /// What every HTTP source accepts besides its own options (defaults applied by the source,
+    /// so a pipeline that does not write them reads back without them).
+    static let httpOptions: [SourceOption] = [
+        SourceOption("max_retries", .integer(0...10),
+                     "Retries of a request after a 429, 5xx, timeout, reset or truncated body; default 5."),
+        SourceOption("retry_base_ms", .integer(1...60_000),
+                     "Ceiling of the first retry's jittered wait, doubled for each later one (capped at 300 s); default 1000."),
+        SourceOption("timeout", .integer(1...3_600), "Seconds a whole request may take, body included; default 120."),
     ]
 
     /// The kind's description (every kind has one).
