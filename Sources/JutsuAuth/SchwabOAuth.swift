@@ -71,7 +71,7 @@ public struct SchwabOAuth: Sendable {
         let response = try await post([("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectURI)],
                                       extraSecrets: [code])
         let issued = Self.wholeSeconds(now())
-        let grant = try decode(response, refreshing: nil)
+        let grant = try decode(response, refreshing: nil, secrets: secrets([code]))
         guard let refresh = grant.refreshToken else { throw .malformedTokenResponse(reason: "no refresh_token") }
         return SchwabToken(
             accessToken: grant.accessToken, refreshToken: refresh, accessExpiresAt: issued + grant.expiresIn,
@@ -83,10 +83,10 @@ public struct SchwabOAuth: Sendable {
     /// (Schwab sends the same refresh token back; a refresh does not extend it). A refusal of
     /// the refresh token itself is `refreshTokenExpired`, naming `tokenFile`.
     public func refresh(_ token: SchwabToken, tokenFile: String) async throws(SchwabAuthError) -> SchwabToken {
-        let response = try await post([("grant_type", "refresh_token"), ("refresh_token", token.refreshToken)],
-                                      extraSecrets: [token.refreshToken, token.accessToken])
+        let extra = [token.refreshToken, token.accessToken]
+        let response = try await post([("grant_type", "refresh_token"), ("refresh_token", token.refreshToken)], extraSecrets: extra)
         let issued = Self.wholeSeconds(now())
-        let grant = try decode(response, refreshing: (tokenFile, token.refreshExpiresAt))
+        let grant = try decode(response, refreshing: (tokenFile, token.refreshExpiresAt), secrets: secrets(extra))
         var next = token
         next.accessToken = grant.accessToken
         next.refreshToken = grant.refreshToken ?? token.refreshToken
@@ -127,9 +127,10 @@ public struct SchwabOAuth: Sendable {
 
     /// A 200 into a grant; anything else into the typed refusal. `refreshing` is the token file
     /// and refresh expiry when this answers a refresh (a dead refresh token then says so).
-    private func decode(_ response: HTTPResponse, refreshing: (file: String, expiresAt: Date)?) throws(SchwabAuthError) -> Grant {
+    /// Server texts are redacted of `secrets` (a server may echo what it was sent).
+    private func decode(_ response: HTTPResponse, refreshing: (file: String, expiresAt: Date)?,
+                        secrets: [String]) throws(SchwabAuthError) -> Grant {
         let json = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
-        let secrets = self.secrets()
         guard response.status == 200 else {
             let error = (json?["error"] as? String).map { Redaction.text($0, secrets: secrets) }
             let description = Redaction.text(
