@@ -65,18 +65,18 @@ public enum SchwabTokenStatus: Sendable, Equatable {
         }
     }
 
-    /// One line for a person: what holds and what to do.
-    public func message(tokenFile: String, now: Date) -> String {
+    /// One line for a person: what holds and what to do (`command`: the auth command to name).
+    public func message(tokenFile: String, now: Date, command: String = SchwabAuthError.authCommand) -> String {
         switch self {
         case .missing:
-            return "no Schwab token file \(tokenFile): run `\(SchwabAuthError.authCommand)` to log in"
+            return "no Schwab token file \(tokenFile): run `\(command)` to log in"
         case .valid(let at):
             return "Schwab refresh token in \(tokenFile) valid until \(SchwabToken.iso(at)) (\(Self.span(at.timeIntervalSince(now))) left)"
         case .expiringSoon(let at):
             return "Schwab refresh token in \(tokenFile) expires \(SchwabToken.iso(at)) (in \(Self.span(at.timeIntervalSince(now)))):"
-                + " run `\(SchwabAuthError.authCommand)` before then"
+                + " run `\(command)` before then"
         case .expired(let at):
-            return "Schwab refresh token in \(tokenFile) expired \(SchwabToken.iso(at)): run `\(SchwabAuthError.authCommand)` to log in again"
+            return "Schwab refresh token in \(tokenFile) expired \(SchwabToken.iso(at)): run `\(command)` to log in again"
         case .unreadable(let reason):
             return "cannot use the Schwab token file \(tokenFile): \(reason)"
         }
