@@ -74,6 +74,7 @@ let package = Package(
         .testTarget(name: "JutsuCSVTests", dependencies: ["JutsuCore", "JutsuCSV"]),
         .testTarget(name: "JutsuVendorsTests", dependencies: ["JutsuCore", "JutsuVendors", "JutsuCSV"]),
         .testTarget(name: "JutsuHTTPTests", dependencies: ["JutsuCore", "JutsuHTTP", "JutsuReplay", "JutsuVendors"]),
+        // AuthCommandTests run the `jutsu-ingest` binary built next to the test bundle.
         .testTarget(name: "JutsuAuthTests", dependencies: ["JutsuAuth", "JutsuHTTP", "JutsuReplay"]),
         .testTarget(name: "JutsuLegacyTests", dependencies: ["JutsuCore", "JutsuLegacy"]),
         .testTarget(name: "JutsuPipelineTests", dependencies: ["JutsuCore", "JutsuPipeline"]),
