@@ -67,7 +67,7 @@ public struct SchwabTokenFile: Sendable {
         ok = ok && data.withUnsafeBytes { bytes in
             var written = 0
             while written < bytes.count {
-                let n = Glibc.write(fd, bytes.baseAddress! + written, bytes.count - written)
+                let n = Foundation.write(fd, bytes.baseAddress! + written, bytes.count - written)
                 if n <= 0 { return false }
                 written += n
             }

@@ -79,15 +79,14 @@ public final class SchwabTokenProvider: Sendable {
     private func refresh(from token: SchwabToken) async throws -> SchwabToken {
         do {
             let stale = state.withLock { $0.invalidated }
-            var fresh: SchwabToken
-            if let onDisk = try file.read(), onDisk.accessToken != token.accessToken, usable(onDisk, invalidated: stale) {
-                fresh = onDisk
+            let onDisk = try file.read()
+            let fresh: SchwabToken
+            if let onDisk, onDisk.accessToken != token.accessToken, usable(onDisk, invalidated: stale) {
+                fresh = onDisk  // refreshed by another process meanwhile
             } else {
-                if let onDisk = try file.read(), onDisk.refreshToken != token.refreshToken, onDisk.refreshExpiresAt > now() {
-                    fresh = try await oauth.refresh(onDisk, tokenFile: file.path)  // a new login happened meanwhile
-                } else {
-                    fresh = try await oauth.refresh(token, tokenFile: file.path)
-                }
+                // A new login meanwhile brings its own refresh token.
+                let newer = onDisk.flatMap { $0.refreshToken != token.refreshToken && $0.refreshExpiresAt > now() ? $0 : nil }
+                fresh = try await oauth.refresh(newer ?? token, tokenFile: file.path)
                 try file.write(fresh)
             }
             state.withLock { state in

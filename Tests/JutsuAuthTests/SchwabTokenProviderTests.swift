@@ -45,6 +45,20 @@ import Testing
         #expect(harness.posts.count == 1)
     }
 
+    @Test func aTokenAnotherProcessRefreshedIsUsedWithoutARequest() async throws {
+        let harness = try AuthHarness(routes: [AuthHarness.refreshRoute()])
+        defer { harness.stop() }
+        try harness.store(obtained: start)
+        let clock = TestClock(start + 60)
+        let provider = harness.provider(now: clock.function)
+        #expect(try await provider.accessToken() == accessToken1)
+        // Another run refreshed and rewrote the file; this one's token is now due.
+        try harness.store(access: "I0.access-token-from-another-run", obtained: start + 1500, authorized: start)
+        clock.advance(1500)
+        #expect(try await provider.accessToken() == "I0.access-token-from-another-run")
+        #expect(harness.server.log.isEmpty)
+    }
+
     @Test func twentyConcurrentCallersShareOneRefresh() async throws {
         let harness = try AuthHarness(routes: [AuthHarness.refreshRoute(faults: [ReplayScenario.Fault(kind: .slow, delayMs: 200)])])
         defer { harness.stop() }
