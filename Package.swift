@@ -43,6 +43,9 @@ let package = Package(
         // Test support, also usable by hand: an HTTP/1.1 server on 127.0.0.1 answering from
         // recordings, with injected faults (docs/testing.md).
         .target(name: "JutsuReplay", dependencies: ["JutsuHTTP"]),
+        // Schwab OAuth2: the token file, the code exchange and refresh over JutsuHTTP, a shared
+        // token provider for the Schwab source and `jutsu-ingest auth` (docs/vendors.md).
+        .target(name: "JutsuAuth", dependencies: ["JutsuCore", "JutsuHTTP"]),
         .executableTarget(name: "JutsuReplayCLI", dependencies: ["JutsuReplay"]),
         // Vendor response parsers and request builders (Yahoo, Schwab, Polygon): pure, no I/O.
         .target(name: "JutsuVendors", dependencies: ["JutsuCore"]),
@@ -51,11 +54,12 @@ let package = Package(
         // Pipeline definitions: the model, the YAML loader and linter, cron, globs.
         .target(name: "JutsuPipeline", dependencies: ["JutsuCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "JutsuIngest", dependencies: [
-            "JutsuCore", "JutsuCSV", "JutsuStore", "JutsuPipeline", "JutsuLegacy", "JutsuHTTP", "JutsuVendors",
+            "JutsuCore", "JutsuCSV", "JutsuStore", "JutsuPipeline", "JutsuLegacy", "JutsuHTTP", "JutsuVendors", "JutsuAuth",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "JutsuIngestCLI", dependencies: [
             "JutsuCore", "JutsuCSV", "JutsuStore", "JutsuIngest", "JutsuHTTP", "JutsuPipeline", "JutsuLegacy", "JutsuMarketData",
+            "JutsuAuth",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -71,6 +75,8 @@ let package = Package(
         .testTarget(name: "JutsuCSVTests", dependencies: ["JutsuCore", "JutsuCSV"]),
         .testTarget(name: "JutsuVendorsTests", dependencies: ["JutsuCore", "JutsuVendors", "JutsuCSV"]),
         .testTarget(name: "JutsuHTTPTests", dependencies: ["JutsuCore", "JutsuHTTP", "JutsuReplay", "JutsuVendors"]),
+        // AuthCommandTests run the `jutsu-ingest` binary built next to the test bundle.
+        .testTarget(name: "JutsuAuthTests", dependencies: ["JutsuAuth", "JutsuHTTP", "JutsuReplay"]),
         .testTarget(name: "JutsuLegacyTests", dependencies: ["JutsuCore", "JutsuLegacy"]),
         .testTarget(name: "JutsuPipelineTests", dependencies: ["JutsuCore", "JutsuPipeline"]),
         .testTarget(name: "JutsuStoreTests", dependencies: ["JutsuCore", "JutsuStore", "JutsuTestSupport"]),

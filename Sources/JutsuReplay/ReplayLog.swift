@@ -14,6 +14,9 @@ public struct ReplayLogEntry: Sendable {
     /// The raw query string, unredacted (tests check what the client sent); the log line redacts it.
     public var query: String
     public var headers: [String: String]
+    /// The request body as text (a POSTed form), unredacted like `query`; empty for a GET. The
+    /// log line redacts it as a query string (`refresh_token=REDACTED`).
+    public var body: String = ""
     /// Status sent, or nil for a reset.
     public var status: Int?
     /// The fault served, if any.
@@ -23,6 +26,7 @@ public struct ReplayLogEntry: Sendable {
         let target = query.isEmpty ? path : Redaction.url(path + "?" + query)
         return "\(ReplayLogEntry.iso(time)) conn=\(connection) \(method) \(target) -> \(status.map(String.init) ?? "reset")"
             + (fault.map { " fault=\($0)" } ?? "")
+            + (body.isEmpty ? "" : " body=" + Redaction.query(body))
     }
 
     static func iso(_ date: Date) -> String {

@@ -14,7 +14,8 @@ import Foundation
 /// {"status","headers","bodyJson"|"bodyText"}}`), as the recorded status and body.
 ///
 /// A route matches a request with the same method and path whose query contains every listed
-/// item (other items are ignored). Its faults are served first, in order, each `times` times
+/// item (other items are ignored), and, when `form` is given, whose form body contains every
+/// item of it. Its faults are served first, in order, each `times` times
 /// (default 1), then the recording on every later request. Unmatched requests get 404.
 public struct ReplayScenario: Codable, Sendable {
     /// Directory of the recordings, relative to the scenario file.
@@ -34,6 +35,8 @@ public struct ReplayScenario: Codable, Sendable {
         public var method: String?
         public var path: String
         public var query: [String: String]?
+        /// Items a POSTed form body must contain (`{"grant_type": "refresh_token"}`), as `query`.
+        public var form: [String: String]?
         /// The recording (relative to `root`), or `body` inline.
         public var file: String?
         public var body: String?
@@ -43,7 +46,9 @@ public struct ReplayScenario: Codable, Sendable {
         public var faults: [Fault]?
 
         public init(method: String? = nil, path: String, query: [String: String]? = nil, file: String? = nil, body: String? = nil,
-                    status: Int? = nil, contentType: String? = nil, headers: [String: String]? = nil, faults: [Fault]? = nil) {
+                    status: Int? = nil, contentType: String? = nil, headers: [String: String]? = nil, faults: [Fault]? = nil,
+                    form: [String: String]? = nil) {
+            self.form = form
             self.method = method
             self.path = path
             self.query = query

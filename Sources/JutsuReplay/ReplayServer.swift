@@ -133,6 +133,7 @@ public final class ReplayServer: @unchecked Sendable {
         var path: String
         var query: String
         var headers: [String: String]
+        var body: [UInt8] = []
     }
 
     private func readRequest(_ fd: Int32, buffer: inout [UInt8]) -> Request? {
@@ -150,18 +151,22 @@ public final class ReplayServer: @unchecked Sendable {
                     guard let colon = line.firstIndex(of: ":") else { continue }
                     headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
                 }
-                // GETs carry no body; skip one if a client sends it anyway.
+                // A POST's body (a form) is kept for matching and the log; chunked bodies are
+                // not read (the client sends Content-Length).
+                var body: [UInt8] = []
                 if let length = headers["content-length"].flatMap(Int.init), length > 0 {
                     while buffer.count < length {
                         let n = recv(fd, &chunk, chunk.count, 0)
                         if n <= 0 { return nil }
                         buffer.append(contentsOf: chunk[..<n])
                     }
+                    body = Array(buffer[..<length])
                     buffer.removeSubrange(..<length)
                 }
                 let target = String(requestLine[1])
                 let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-                return Request(method: String(requestLine[0]), path: String(parts[0]), query: parts.count > 1 ? String(parts[1]) : "", headers: headers)
+                return Request(method: String(requestLine[0]), path: String(parts[0]), query: parts.count > 1 ? String(parts[1]) : "",
+                               headers: headers, body: body)
             }
             let n = recv(fd, &chunk, chunk.count, 0)
             if n <= 0 { return nil }
@@ -180,7 +185,7 @@ public final class ReplayServer: @unchecked Sendable {
     private func respond(to request: Request, fd: Int32, connection: Int) -> Bool {
         var entry = ReplayLogEntry(
             time: Date(), monotonic: HTTPClientEnvironment.monotonicSeconds(), connection: connection, method: request.method,
-            path: request.path, query: request.query, headers: request.headers)
+            path: request.path, query: request.query, headers: request.headers, body: String(decoding: request.body, as: UTF8.self))
         let (answer, fault) = self.answer(request)
         entry.fault = fault
         switch answer {
@@ -238,6 +243,10 @@ public final class ReplayServer: @unchecked Sendable {
             guard (route.method ?? "GET") == request.method,
                   route.path == request.path || route.path == request.path.removingPercentEncoding else { continue }
             if let wanted = route.query, !wanted.allSatisfy({ items[$0.key] == $0.value }) { continue }
+            if let wanted = route.form {
+                let form = Self.queryItems(String(decoding: request.body, as: UTF8.self).replacingOccurrences(of: "+", with: "%20"))
+                if !wanted.allSatisfy({ form[$0.key] == $0.value }) { continue }
+            }
             return (index, route)
         }
         return nil

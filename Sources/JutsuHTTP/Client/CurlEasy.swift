@@ -61,7 +61,10 @@ final class CurlEasy {
 
     deinit { curl_easy_cleanup(handle) }
 
-    func perform(url: String, headers: [HTTPHeader]) -> Outcome {
+    /// One transfer: a GET when `body` is nil, else a POST of `body` (copied by libcurl) with
+    /// `Content-Type: contentType`. A handle keeps its options between transfers, so every
+    /// transfer sets its method: a GET after a POST on the same handle is a GET again.
+    func perform(url: String, headers: [HTTPHeader], body: [UInt8]? = nil, contentType: String? = nil) -> Outcome {
         let sink = Sink()
         let user = Unmanaged.passRetained(sink)
         defer { user.release() }
@@ -69,6 +72,19 @@ final class CurlEasy {
         setPointer(CURLOPT_WRITEDATA, user.toOpaque())
         setPointer(CURLOPT_HEADERDATA, user.toOpaque())
         var list: UnsafeMutablePointer<curl_slist>?
+        if let body {
+            setLong(CURLOPT_POST, 1)
+            setLong(CURLOPT_POSTFIELDSIZE, body.count)
+            var bytes = body
+            bytes.append(0)  // COPYPOSTFIELDS copies POSTFIELDSIZE bytes; the NUL only guards an empty body
+            bytes.withUnsafeMutableBytes { setPointer(CURLOPT_COPYPOSTFIELDS, $0.baseAddress) }
+            if let contentType { list = curl_slist_append(list, "Content-Type: \(contentType)") }
+            // No `Expect: 100-continue` round trip (libcurl adds it for larger bodies): the bodies
+            // are small forms, and the wait costs a second against servers that ignore it.
+            list = curl_slist_append(list, "Expect:")
+        } else {
+            setLong(CURLOPT_HTTPGET, 1)
+        }
         for header in headers { list = curl_slist_append(list, "\(header.name): \(header.value)") }
         setPointer(CURLOPT_HTTPHEADER, list.map(UnsafeMutableRawPointer.init))
         let code = curl_easy_perform(handle)

@@ -1,8 +1,9 @@
 import CCurl
 import Foundation
 
-/// GET requests to vendors over libcurl: connection reuse, timeouts, rate limits per source,
-/// retries with backoff, counters per source. Safe to share across tasks.
+/// GET requests to vendors (and form POSTs to OAuth token endpoints) over libcurl: connection
+/// reuse, timeouts, rate limits per source, retries with backoff, counters per source. Safe to
+/// share across tasks.
 ///
 /// `get` returns every complete response, whatever its status, once retrying is over: a 404 at
 /// once, a 429 or 5xx after the retries ran out. It throws `HTTPError` only when no response came
@@ -28,6 +29,23 @@ public final class HTTPClient: Sendable {
     public var allCounters: [String: SourceCounters] { counterBook.snapshot() }
 
     public func get(_ request: HTTPRequest) async throws -> HTTPResponse {
+        try await send(request, body: nil)
+    }
+
+    /// POSTs `body` with `Content-Type: contentType` (an OAuth token request: `FormEncoding`
+    /// builds the body), over the same pool, timeouts, rate limit, counters and redaction as `get`.
+    ///
+    /// Retried exactly as a GET (429, 5xx, timeouts, resets, truncated bodies), which is only
+    /// right for a POST that is safe to repeat: the token requests are (a refresh can be sent
+    /// twice; a code exchange sent twice fails the second time with an OAuth error, it does not
+    /// act twice). Do not send a POST here whose repetition would act twice. The body is never
+    /// logged.
+    public func post(_ request: HTTPRequest, body: [UInt8], contentType: String) async throws -> HTTPResponse {
+        try await send(request, body: (body, contentType))
+    }
+
+    private func send(_ request: HTTPRequest, body: ([UInt8], String)?) async throws -> HTTPResponse {
+        let method = body == nil ? "GET" : "POST"
         var attempt = 0
         while true {
             attempt += 1
@@ -35,7 +53,7 @@ public final class HTTPClient: Sendable {
                 $0.requests += 1
                 if attempt > 1 { $0.retries += 1 }
             }
-            let outcome = try await perform(request)
+            let outcome = try await perform(request, body: body)
             let failure: String
             var retryAfter: Double?
             if outcome.code == CURLE_OK {
@@ -49,11 +67,11 @@ public final class HTTPClient: Sendable {
                 failure = "HTTP \(response.status)"
                 switch configuration.retry.decide(retry: attempt, retryAfter: retryAfter, unit: environment.random()) {
                 case .giveUp(let reason):
-                    environment.log("GET \(request.redactedURL): \(failure), giving up: \(reason)")
+                    environment.log("\(method) \(request.redactedURL): \(failure), giving up: \(reason)")
                     response.attempts = attempt
                     return response
                 case .retry(let delay, let reason):
-                    environment.log("GET \(request.redactedURL): \(failure), retry \(attempt)/\(configuration.retry.maxRetries) in \(Self.seconds(delay)) s (\(reason))")
+                    environment.log("\(method) \(request.redactedURL): \(failure), retry \(attempt)/\(configuration.retry.maxRetries) in \(Self.seconds(delay)) s (\(reason))")
                     try await environment.sleep(delay)
                 }
             } else {
@@ -63,7 +81,8 @@ public final class HTTPClient: Sendable {
                 }
                 let error = HTTPError(
                     code: CurlEasy.errorCode(outcome.code), url: request.redactedURL, curlCode: Int(outcome.code.rawValue),
-                    message: Redaction.text(CurlEasy.message(outcome.code), secrets: request.secrets), attempts: attempt)
+                    message: Redaction.text(CurlEasy.message(outcome.code), secrets: request.secrets), attempts: attempt,
+                    method: method)
                 guard error.code.isRetryable else {
                     environment.log("\(error)")
                     throw error
@@ -86,7 +105,7 @@ public final class HTTPClient: Sendable {
     /// The rate limit's token is taken on that thread, right before the transfer, and waited for
     /// there: a wait on the cooperative pool could resume late (the pool busy with blocking
     /// work) and let several requests go out together, over the rate.
-    private func perform(_ request: HTTPRequest) async throws -> PerformOutcome {
+    private func perform(_ request: HTTPRequest, body: ([UInt8], String)?) async throws -> PerformOutcome {
         let handles = self.handles
         let limiter = self.limiter
         let now = environment.now
@@ -95,10 +114,11 @@ public final class HTTPClient: Sendable {
                 let wait = limiter.reserve(request.source, now: now())
                 if wait > 0 { Thread.sleep(forTimeInterval: wait) }
                 guard let easy = handles.take() else {
-                    continuation.resume(throwing: HTTPError(code: .other, url: request.redactedURL, curlCode: -1, message: "libcurl could not create a handle"))
+                    continuation.resume(throwing: HTTPError(code: .other, url: request.redactedURL, curlCode: -1, message: "libcurl could not create a handle",
+                                                            method: body == nil ? "GET" : "POST"))
                     return
                 }
-                let outcome = easy.perform(url: request.url, headers: request.headers)
+                let outcome = easy.perform(url: request.url, headers: request.headers, body: body?.0, contentType: body?.1)
                 // A handle whose transfer failed (reset, truncated body, timeout) is dropped with
                 // its connection: the next attempt starts on a fresh one, never on a connection
                 // the server may be closing.

@@ -15,7 +15,8 @@ public struct HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
         /// Anything else libcurl reports (bad URL, out of memory, ...).
         case other
 
-        /// Worth sending again: the request is an idempotent GET and the failure is transient.
+        /// Worth sending again: the failure is transient, and every request the client sends is
+        /// safe to repeat (GETs, and token POSTs: see `HTTPClient.post`).
         public var isRetryable: Bool {
             switch self {
             case .timeout, .reset, .truncatedBody: true
@@ -32,16 +33,19 @@ public struct HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
     /// Requests sent, including this one.
     public var attempts: Int
+    /// `GET` or `POST`.
+    public var method: String
 
-    public init(code: Code, url: String, curlCode: Int, message: String, attempts: Int = 1) {
+    public init(code: Code, url: String, curlCode: Int, message: String, attempts: Int = 1, method: String = "GET") {
         self.code = code
         self.url = url
         self.curlCode = curlCode
         self.message = message
         self.attempts = attempts
+        self.method = method
     }
 
     public var description: String {
-        "\(code.rawValue): \(message) (curl \(curlCode)) for GET \(url) after \(attempts) attempt\(attempts == 1 ? "" : "s")"
+        "\(code.rawValue): \(message) (curl \(curlCode)) for \(method) \(url) after \(attempts) attempt\(attempts == 1 ? "" : "s")"
     }
 }

@@ -129,7 +129,9 @@ public enum FreshnessReporter {
     }
 
     /// `{"metadata":{...},"snapshotted_at":...,"results":[...]}`, in the spirit of dbt's sources.json.
-    public static func json(_ rows: [FreshnessRow], at: Int64) -> String {
+    /// `warnings`: things to act on that are not series (a Schwab login about to lapse), always
+    /// present (an empty list when there are none).
+    public static func json(_ rows: [FreshnessRow], at: Int64, warnings: [String] = []) -> String {
         struct Document: Encodable {
             struct Metadata: Encodable {
                 var generated_at: String
@@ -138,9 +140,10 @@ public enum FreshnessReporter {
             var metadata: Metadata
             var snapshotted_at: String
             var results: [FreshnessRow]
+            var warnings: [String]
         }
         let doc = Document(metadata: .init(generated_at: UnixTime.iso8601(Int64(Date().timeIntervalSince1970))),
-                           snapshotted_at: UnixTime.iso8601(at), results: rows)
+                           snapshotted_at: UnixTime.iso8601(at), results: rows, warnings: warnings)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(doc)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"

@@ -108,7 +108,8 @@ public final class PipelineRunner {
                                     environment: HTTPClientEnvironment(log: { [logger] line in
                                         logger.notice("\(line)", metadata: ["source": "\(spec.source.name)"])
                                     }))
-            let stage = VendorStage(spec: spec, request: request, fetcher: try VendorFetchers.make(spec.source, client: client),
+            let stage = VendorStage(spec: spec, request: request, fetcher: try VendorFetchers.make(
+                spec.source, client: client, baseDirectory: PipelinePlanner(spec: spec, request: request).baseDirectory),
                                     client: client, connect: connect, logger: logger)
             return try stage.run(plan: plan, runID: runID, options: options)
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JutsuAuth
 import JutsuCore
 import JutsuIngest
 import JutsuPipeline
@@ -15,7 +16,10 @@ struct FreshnessCommand: ParsableCommand {
             the source's publication delay), the lag in bars and a class: fresh, aging (behind, \
             within the tier's threshold), stale, missing. Tiers and thresholds: each pipeline's \
             `freshness`, overridden by pipelines/freshness.yaml (docs/freshness.md). Exit 1 when a \
-            series is at or beyond --fail-on.
+            series is at or beyond --fail-on. \
+            A pipeline of --pipelines with a schwab source whose login (refresh token) is missing, \
+            expired or ends within 2 days adds a warning (`warnings` in JSON), naming the `auth` \
+            command to run; warnings do not change the exit code.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -99,13 +103,29 @@ struct FreshnessCommand: ParsableCommand {
                 throw CLIError(message: "\(error)", exitCode: ExitCode(ExitCodes.failure))
             }
         }
+        let warnings = Self.schwabLoginWarnings(pipelines: pipelines, now: Date())
         switch format {
-        case .json: Terminal.standardOutput.write(FreshnessReporter.json(rows, at: instant) + "\n")
-        case .prometheus: Terminal.standardOutput.write(FreshnessReporter.prometheus(rows, at: instant))
-        case .table: Terminal.standardOutput.write(Self.table(rows, at: instant, colour: Terminal.standardOutput.isTTY))
+        case .json: Terminal.standardOutput.write(FreshnessReporter.json(rows, at: instant, warnings: warnings) + "\n")
+        case .prometheus:
+            Terminal.standardOutput.write(FreshnessReporter.prometheus(rows, at: instant))
+            for warning in warnings { Terminal.standardError.write("warning: \(warning)\n") }
+        case .table:
+            Terminal.standardOutput.write(Self.table(rows, at: instant, colour: Terminal.standardOutput.isTTY))
+            for warning in warnings { Terminal.standardOutput.write("warning: \(warning)\n") }
         }
         if let failOn, rows.contains(where: { $0.status.severity >= failOn.severity }) {
             throw ExitCode(ExitCodes.failure)
+        }
+    }
+
+    /// One warning per pipeline of the directory whose Schwab login is missing, expired or ends
+    /// within 2 days: the series would go stale for a reason no lag shows yet. Judged at the
+    /// real time, not `--at`: the token lapses in real time.
+    static func schwabLoginWarnings(pipelines: String, now: Date) -> [String] {
+        SchwabPipelineSource.all(inDirectory: pipelines).compactMap { source in
+            let status = SchwabTokenStatus.check(tokenFile: source.tokenFile, now: now)
+            guard !status.isHealthy else { return nil }
+            return "pipeline \(source.pipeline): " + status.message(tokenFile: source.tokenFile, now: now, command: source.authCommand)
         }
     }
 

@@ -28,8 +28,15 @@ public enum SourceRegistry {
                 SourceOption("app_key", .string, required: true, secret: true, "OAuth app key; write `${SCHWAB_APP_KEY}`."),
                 SourceOption("app_secret", .string, required: true, secret: true,
                              "OAuth app secret; write `${SCHWAB_APP_SECRET}`."),
-                SourceOption("token_file", .string,
-                             "File holding the OAuth refresh token; relative to the pipeline file's directory."),
+                SourceOption("token_file", .string, default: ".jutsu/schwab-token.json",
+                             "File holding the OAuth refresh token; relative to the pipeline file's directory (the default, "
+                                 + "`pipelines/.jutsu/`, is git-ignored and shared by the directory's Schwab pipelines). "
+                                 + "Written 0600 by `jutsu-ingest auth schwab`."),
+                SourceOption("token_url", .url, default: "https://api.schwabapi.com/v1/oauth/token", "OAuth token endpoint."),
+                SourceOption("authorize_url", .url, default: "https://api.schwabapi.com/v1/oauth/authorize",
+                             "OAuth login page `auth schwab` sends the user to."),
+                SourceOption("redirect_uri", .url, default: "https://127.0.0.1",
+                             "The app's callback URL as registered with Schwab; the browser lands there with the code."),
                 SourceOption("rate_limit", .integer(0...100_000), default: "120", "Requests per minute; 0: no limit."),
                 nameOption(.schwab),
             ] + httpOptions),
