@@ -28,6 +28,10 @@ public final class HTTPClient: Sendable {
 
     public var allCounters: [String: SourceCounters] { counterBook.snapshot() }
 
+    /// Counts a retry decided above the client (a 200 whose body says "try again"); the request
+    /// itself is counted when it is sent.
+    public func countRetry(_ source: String) { counterBook.update(source) { $0.retries += 1 } }
+
     public func get(_ request: HTTPRequest) async throws -> HTTPResponse {
         try await send(request, body: nil)
     }

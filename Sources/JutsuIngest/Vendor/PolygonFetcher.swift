@@ -28,9 +28,12 @@ struct PolygonFetcher: SeriesFetcher {
                 throw VendorError(vendor: .polygon, code: .unexpectedShape, status: nil,
                                   message: "next_url still present after \(Self.maxPages) pages")
             }
-            let response = try await client.get(HTTPRequest(url: url(page), source: source, secrets: [apiKey]))
-            out.requests += response.attempts
-            let parsed = try PolygonAggregates.parse(status: response.status, body: response.body, request: request)
+            let exchange = VendorExchange(client: client, retry: settings.retry, source: source)
+            let (parsed, attempts) = try await exchange.send(HTTPRequest(url: url(page), source: source, secrets: [apiKey])) {
+                (response: HTTPResponse) throws(VendorError) -> VendorBars in
+                try PolygonAggregates.parse(status: response.status, body: response.body, request: request)
+            }
+            out.requests += attempts
             out.add(parsed)
             next = parsed.nextPage.flatMap(PolygonAggregates.nextRequest)
         }

@@ -23,12 +23,18 @@ struct YahooFetcher: SeriesFetcher {
             out.notes.append("\(gone) is older than Yahoo keeps \(timeframe.rawValue) bars: not requested")
         }
         for piece in plan.windows {
-            var request = try YahooChartRequest(symbol: vendorSymbol, timeframe: timeframe, window: piece)
-            let response = try await client.get(HTTPRequest(url: settings.baseURL + request.request.pathAndQuery, source: source))
-            out.requests += response.attempts
-            request.receivedAt = response.date.map { Int64($0.timeIntervalSince1970) }
-            out.add(try YahooChart.parse(status: response.status, body: response.body, request: request,
-                                         zones: { ZoneResolver.rule(named: $0) }))
+            let request = try YahooChartRequest(symbol: vendorSymbol, timeframe: timeframe, window: piece)
+            let exchange = VendorExchange(client: client, retry: settings.retry, source: source)
+            let (page, attempts) = try await exchange.send(
+                HTTPRequest(url: settings.baseURL + request.request.pathAndQuery, source: source)
+            ) { (response: HTTPResponse) throws(VendorError) -> VendorBars in
+                var answered = request
+                answered.receivedAt = response.date.map { Int64($0.timeIntervalSince1970) }
+                return try YahooChart.parse(status: response.status, body: response.body, request: answered,
+                                            zones: { ZoneResolver.rule(named: $0) })
+            }
+            out.requests += attempts
+            out.add(page)
         }
         return out
     }
