@@ -223,6 +223,14 @@ public struct PipelineRunSummary: Sendable, Encodable {
         if !http.isEmpty { try c.encode(http, forKey: .http) }
     }
 
+    /// `{"http": {...}}` for the run's `details`, or `{}`.
+    func httpJSON() -> String {
+        guard !http.isEmpty else { return "{}" }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(["http": http])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
     public var totals: Rows { Rows(rows, discarded: discarded) }
 
     public func json() -> String {

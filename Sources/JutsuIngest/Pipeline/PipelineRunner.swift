@@ -93,7 +93,7 @@ public final class PipelineRunner {
         }
         summary.durationSeconds = Date().timeIntervalSince(started)
         if let runID {
-            try registry.finish(runID, status: summary.status.rawValue, error: summary.error)
+            try registry.finish(runID, status: summary.status.rawValue, error: summary.error, detailsJSON: summary.httpJSON())
         }
         return summary
     }

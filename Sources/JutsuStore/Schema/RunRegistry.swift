@@ -31,11 +31,12 @@ public struct RunRegistry {
         }
     }
 
-    /// Records the end of a run and releases its lock.
-    public func finish(_ runID: Int64, status: String, error: String? = nil) throws {
+    /// Records the end of a run and releases its lock. `detailsJSON`, an object, is merged into
+    /// the run's `details` (e.g. the HTTP counters of its sources).
+    public func finish(_ runID: Int64, status: String, error: String? = nil, detailsJSON: String = "{}") throws {
         try connection.execute("""
-            UPDATE ingest_runs SET status = $2, finished_at = now(), error = $3 WHERE run_id = $1
-            """, [String(runID), status, error], context: "finish run")
+            UPDATE ingest_runs SET status = $2, finished_at = now(), error = $3, details = details || $4::jsonb WHERE run_id = $1
+            """, [String(runID), status, error, detailsJSON], context: "finish run")
         try connection.execute("SELECT pg_advisory_unlock(\(Self.lockArguments(runID)))", context: "run unlock")
     }
 
