@@ -52,7 +52,9 @@ import Darwin
     /// SIGTERM, then SIGKILL if it is still running after `grace` seconds; reaped either way.
     static func stop(_ process: Process, grace: Double = 5) {
         guard process.isRunning else { return }
-        process.terminate()
+        // The child may have been started with SIGTERM blocked (Foundation's Process on Linux passes
+        // the calling thread's mask on): jutsu-replay unblocks it, other children may not.
+        kill(process.processIdentifier, SIGTERM)
         let deadline = Date().addingTimeInterval(grace)
         while process.isRunning && Date() < deadline { usleep(10_000) }
         if process.isRunning {
@@ -145,6 +147,8 @@ import Darwin
 
         Self.stop(process)
         #expect(!process.isRunning)
+        // Stopped by SIGTERM within the grace period, not killed.
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGTERM)
     }
 
     @Test(.timeLimit(.minutes(1)))
