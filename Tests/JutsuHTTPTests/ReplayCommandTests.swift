@@ -118,7 +118,7 @@ import Darwin
         let response = try await client.get(HTTPRequest(url: "http://127.0.0.1:\(port)\(aaplPath)\(query)", source: "yahoo"))
         #expect(response.status == 200)
         #expect(response.attempts == 1)
-        // The body is the recording's: it parses to its 48 regular-session daily bars.
+        // The body is the recording's: it parses to its 49 daily bars.
         let request = try YahooChartRequest(symbol: "AAPL", timeframe: .d1, window: KeyWindow(from: 1_598_832_000, to: 1_604_707_200),
                                             includePrePost: false)
         let parsed = try YahooChart.parse(status: response.status, body: response.body, request: request)
