@@ -1,5 +1,10 @@
 import Foundation
 import JutsuReplay
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 // jutsu-replay --scenario FILE [--port N] [--log FILE]
 // Prints the port on the first line of stdout, then logs every request (stderr, or --log FILE).
@@ -25,6 +30,11 @@ while !arguments.isEmpty {
     }
 }
 guard let scenarioPath else { fail("--scenario is required") }
+// Unblock every signal before any thread starts: a parent may pass a blocked mask on (Foundation's
+// `Process` on Linux does, from a test runner's thread), and then SIGTERM never stops the server.
+var unblocked = sigset_t()
+sigemptyset(&unblocked)
+sigprocmask(SIG_SETMASK, &unblocked, nil)
 let loaded: (scenario: ReplayScenario, root: URL)
 do { loaded = try ReplayScenario.load(URL(fileURLWithPath: scenarioPath)) } catch { fail("\(scenarioPath): \(error)") }
 let logHandle: FileHandle
