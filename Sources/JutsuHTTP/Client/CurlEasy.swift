@@ -13,12 +13,20 @@ final class CurlEasy {
         var status: Int
         var headers: [String: String]
         var body: [UInt8]
+        /// Times the request was sent: more than 1 when libcurl re-sent it by itself (a reused
+        /// connection that died before any byte of the answer: libcurl reconnects and sends
+        /// again, and no option turns that off).
+        var sends: Int
     }
 
     /// Collects the response while libcurl runs its callbacks; passed as userdata.
     private final class Sink {
         var headers: [String: String] = [:]
         var body: [UInt8] = []
+        var sends = 0
+        /// Runs before every send after the first (on the transfer thread): the client takes a
+        /// rate-limit token for libcurl's own re-send there, so it too keeps the rate.
+        var beforeResend: (() -> Void)?
     }
 
     init?(configuration: HTTPClientConfiguration) {
@@ -44,6 +52,13 @@ final class CurlEasy {
             data.withMemoryRebound(to: UInt8.self, capacity: n) { sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: n)) }
             return n
         }
+        _ = jutsu_curl_setopt_prereq_callback(handle) { user, _, _, _, _ in
+            guard let user else { return 0 }
+            let sink = Unmanaged<Sink>.fromOpaque(user).takeUnretainedValue()
+            sink.sends += 1
+            if sink.sends > 1 { sink.beforeResend?() }
+            return 0  // CURL_PREREQFUNC_OK
+        }
         setDataCallback(CURLOPT_HEADERFUNCTION) { data, size, count, user in
             let n = size * count
             guard let user, let data else { return n }
@@ -64,10 +79,13 @@ final class CurlEasy {
     /// One transfer: a GET when `body` is nil, else a POST of `body` (copied by libcurl) with
     /// `Content-Type: contentType`. A handle keeps its options between transfers, so every
     /// transfer sets its method: a GET after a POST on the same handle is a GET again.
-    func perform(url: String, headers: [HTTPHeader], body: [UInt8]? = nil, contentType: String? = nil) -> Outcome {
+    func perform(url: String, headers: [HTTPHeader], body: [UInt8]? = nil, contentType: String? = nil,
+                 beforeResend: (() -> Void)? = nil) -> Outcome {
         let sink = Sink()
+        sink.beforeResend = beforeResend
         let user = Unmanaged.passRetained(sink)
         defer { user.release() }
+        setPointer(CURLOPT_PREREQDATA, user.toOpaque())
         setString(CURLOPT_URL, url)
         setPointer(CURLOPT_WRITEDATA, user.toOpaque())
         setPointer(CURLOPT_HEADERDATA, user.toOpaque())
@@ -92,7 +110,7 @@ final class CurlEasy {
         curl_slist_free_all(list)
         var status = 0
         jutsu_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return Outcome(curlCode: code, status: status, headers: sink.headers, body: sink.body)
+        return Outcome(curlCode: code, status: status, headers: sink.headers, body: sink.body, sends: max(1, sink.sends))
     }
 
     static func message(_ code: CURLcode) -> String { String(cString: curl_easy_strerror(code)) }

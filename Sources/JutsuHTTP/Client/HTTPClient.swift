@@ -58,6 +58,15 @@ public final class HTTPClient: Sendable {
                 if attempt > 1 { $0.retries += 1 }
             }
             let outcome = try await perform(request, body: body)
+            if outcome.sends > 1 {
+                // libcurl's own re-sends are requests and retries like the client's.
+                attempt += outcome.sends - 1
+                counterBook.update(request.source) {
+                    $0.requests += outcome.sends - 1
+                    $0.retries += outcome.sends - 1
+                }
+                environment.log("\(method) \(request.redactedURL): the reused connection died before an answer; libcurl sent the request again on a new one")
+            }
             let failure: String
             var retryAfter: Double?
             if outcome.code == CURLE_OK {
@@ -122,14 +131,19 @@ public final class HTTPClient: Sendable {
                                                             method: body == nil ? "GET" : "POST"))
                     return
                 }
-                let outcome = easy.perform(url: request.url, headers: request.headers, body: body?.0, contentType: body?.1)
+                // libcurl re-sends by itself on a fresh connection when a reused one dies before
+                // any byte of the answer; the re-send takes its token here too.
+                let outcome = easy.perform(url: request.url, headers: request.headers, body: body?.0, contentType: body?.1) {
+                    let wait = limiter.reserve(request.source, now: now())
+                    if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+                }
                 // A handle whose transfer failed (reset, truncated body, timeout) is dropped with
                 // its connection: the next attempt starts on a fresh one, never on a connection
                 // the server may be closing.
                 if outcome.curlCode == CURLE_OK { handles.give(easy) }
                 continuation.resume(returning: PerformOutcome(
                     code: outcome.curlCode, status: outcome.status,
-                    headers: outcome.headers, body: outcome.body))
+                    headers: outcome.headers, body: outcome.body, sends: outcome.sends))
             }
             thread.start()
         }
@@ -143,6 +157,7 @@ private struct PerformOutcome: @unchecked Sendable {
     var status: Int
     var headers: [String: String]
     var body: [UInt8]
+    var sends: Int
 }
 
 /// Idle easy handles, each with its open connections. A request takes one (or makes one) and

@@ -53,9 +53,12 @@ struct VendorStage {
             group.enter()
             let thread = Thread { [self] in
                 defer { group.leave() }
-                if w > 0 { Thread.sleep(forTimeInterval: stagger * Double(w)) }
                 var loader: BatchLoader?
+                var started = false
                 while let i = next.take(below: series.count) {
+                    // Staggered first requests; a worker that finds nothing to do exits at once.
+                    if !started, w > 0 { Thread.sleep(forTimeInterval: stagger * Double(w)) }
+                    started = true
                     if let failure = sourceFailure.message {
                         outcomes.set(i, Outcome(error: failure))
                         continue

@@ -34,10 +34,10 @@ import Testing
         #expect(second.status == .succeeded, "\(second.error ?? "")")
         let again = try #require(second.series.first)
         #expect(again.basis == "incremental")
-        #expect(again.from.map(UnixTime.iso8601) == "2020-10-30T00:00:00Z")   // the 5th newest stored session
+        #expect(again.from.map(UnixTime.iso8601) == "2020-11-02T00:00:00Z")   // the 5th newest stored session
         #expect(again.rows == .init(read: 5, unchanged: 5))
         #expect(second.skipped == 44)   // sessions of the response before the window
-        #expect(h.requests("/v8/finance/chart/AAPL").last?.query.contains("period1=\(Self.epoch("2020-10-29"))") == true)
+        #expect(h.requests("/v8/finance/chart/AAPL").last?.query.contains("period1=\(Self.epoch("2020-11-01"))") == true)
         #expect(try h.db.scalar("SELECT count(*) FROM market_data") == 49)
         #expect(try PipelineRunTests.runsBalanced(h.db))
     }
