@@ -104,12 +104,16 @@ import Testing
         #expect(series.allSatisfy { $0["basis"] as? String == "first_run" && $0["to"] is String && $0["rows"] is NSNull })
     }
 
-    @Test func runOfAKindWithoutAdapterSaysSo() throws {
-        let db = try TestDatabase("httprun")
-        let out = try CommandLineTool().run(["run", Self.yahoo, "--database-url", db.url],
-                                            environment: ["POLYGON_API_KEY": "k"])
+    @Test func runOfALegacySqliteSourceSaysToUseMigrateSqlite() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("legacy-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "name: old\nsource: {kind: legacy_sqlite, file: old.db}\nsymbols: [AAPL]\ntimeframe: 1d\n"
+            .write(toFile: dir + "/old.yaml", atomically: true, encoding: .utf8)
+        let db = try TestDatabase("legacyrun")
+        let out = try CommandLineTool().run(["run", dir + "/old.yaml", "--database-url", db.url])
         #expect(out.status == 2)
-        #expect(out.stderr.contains("source kind 'yahoo' is defined but its adapter is not in this build yet"))
+        #expect(out.stderr.contains("migrate-sqlite"), "\(out.stderr)")
         #expect(try db.scalar("SELECT count(*) FROM ingest_runs") == 0)
     }
 }
