@@ -138,5 +138,33 @@ import Testing
         #expect(try h.db.scalar("SELECT consecutive_failures FROM pipeline_series_state WHERE symbol = 'GONE'") == 1)
     }
 
+    @Test func polygonFlatFilesRunAsFilesAndLandOnTheRESTKeys() throws {
+        // The two AAPL sessions of the Polygon aggregates recording, as a day_aggs_v1 flat file
+        // (every ticker in one gzip file, window_start in ns at midnight New York).
+        let h = try VendorHarness("vflat", routes: [])
+        try FileManager.default.createDirectory(atPath: h.directory + "/day_aggs_v1", withIntermediateDirectories: true)
+        let csv = h.directory + "/day_aggs_v1/2005-04.csv"
+        try """
+            ticker,volume,open,close,high,low,window_start,transactions
+            AAPL,642646396,1.5032,1.4604,1.5064,1.4489,1112331600000000000,82132
+            MSFT,100,24.9,25.1,25.2,24.8,1112331600000000000,10
+            AAPL,578172308,1.4639,1.4675,1.4754,1.4343,1112587200000000000,65543
+
+            """.write(toFile: csv, atomically: true, encoding: .utf8)
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = [csv]
+        try gzip.run()
+        gzip.waitUntilExit()
+        let spec = PipelineSpec(name: "flat", source: SourceSpec(kind: .polygonFlatfiles, name: "polygon", paths: ["day_aggs_v1/*.csv.gz"]),
+                                symbols: .fromSource, timeframe: .d1, file: h.directory + "/pipeline.yaml")
+        let summary = try h.run(spec)
+        #expect(summary.status == .succeeded, "\(summary.error ?? "")")
+        #expect(summary.totals == .init(read: 3, inserted: 3))
+        #expect(try h.db.scalar("""
+            SELECT count(*) FROM market_data WHERE symbol = 'AAPL' AND data_source = 'polygon' AND ts IN ('2005-04-01', '2005-04-04')
+            """) == 2)
+    }
+
     static func epoch(_ date: String) -> Int64 { CivilDate(parsing: date)!.daysSinceEpoch * UnixTime.secondsPerDay }
 }
