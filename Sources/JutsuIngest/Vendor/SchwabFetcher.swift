@@ -24,48 +24,51 @@ struct SchwabFetcher: SeriesFetcher {
             let request = try SchwabPriceHistoryRequest(symbol: vendorSymbol, timeframe: timeframe,
                                                         window: KeyWindow(from: from, to: end))
             let url = settings.baseURL + request.request.pathAndQuery
-            let first = try await send(url)
-            out.requests += first.response.attempts
-            var response = first.response
-            if response.status == 401 {
-                tokens.invalidate(first.token)
-                let second = try await send(url)
-                out.requests += second.response.attempts
-                response = second.response
-            }
-            out.add(try Self.parse(response, request))
+            let (page, attempts) = try await send(url, request)
+            out.requests += attempts
+            out.add(page)
             from = end
         }
         return out
     }
 
-    /// A 401 after a fresh token, or an entitlement refusal, is the whole source's failure.
-    static func parse(_ response: HTTPResponse, _ request: SchwabPriceHistoryRequest) throws -> VendorBars {
-        let result: Result<VendorBars, VendorError>
-        do { result = .success(try SchwabPriceHistory.parse(status: response.status, body: response.body, request: request)) }
-        catch { result = .failure(error) }
-        switch result {
-        case .success(let bars): return bars
-        case .failure(let error):
-            if error.handling == .failSource {
-                throw VendorSourceFailure(message: "\(error) (after refreshing the access token once)")
+    /// One page: the request with the current token through the exchange (transient answers
+    /// retried); a 401 invalidates that token and sends once more with a fresh one. A second
+    /// refusal, or an entitlement refusal, is the whole source's failure.
+    private func send(_ url: String, _ request: SchwabPriceHistoryRequest) async throws -> (VendorBars, Int) {
+        let exchange = VendorExchange(client: client, retry: settings.retry, source: source)
+        var attempts = 0
+        var refreshed = false
+        while true {
+            let token: String
+            do { token = try await tokens.accessToken() } catch { throw VendorSourceFailure(message: "\(error)") }
+            let http = HTTPRequest(
+                url: url, headers: [HTTPHeader("Authorization", "Bearer \(token)"), HTTPHeader("Accept", "application/json")],
+                source: source, secrets: tokens.secrets() + [token])
+            let outcome: Result<(VendorBars, Int), VendorError>
+            do {
+                let (bars, n) = try await exchange.send(http) { (response: HTTPResponse) throws(VendorError) -> VendorBars in
+                    try SchwabPriceHistory.parse(status: response.status, body: response.body, request: request)
+                }
+                outcome = .success((bars, n))
+            } catch let error as VendorError {
+                outcome = .failure(error)
             }
-            throw error
+            switch outcome {
+            case .success(let (bars, n)): return (bars, attempts + n)
+            case .failure(let error):
+                attempts += 1
+                if error.code == .unauthorized, !refreshed {
+                    tokens.invalidate(token)
+                    refreshed = true
+                    continue
+                }
+                if error.handling == .failSource {
+                    throw VendorSourceFailure(message: "\(error)" + (refreshed ? " (after refreshing the access token once)" : ""))
+                }
+                throw error
+            }
         }
-    }
-
-    private struct Sent: Sendable {
-        var response: HTTPResponse
-        var token: String
-    }
-
-    private func send(_ url: String) async throws -> Sent {
-        let token: String
-        do { token = try await tokens.accessToken() } catch { throw VendorSourceFailure(message: "\(error)") }
-        let response = try await client.get(HTTPRequest(
-            url: url, headers: [HTTPHeader("Authorization", "Bearer \(token)"), HTTPHeader("Accept", "application/json")],
-            source: source, secrets: tokens.secrets() + [token]))
-        return Sent(response: response, token: token)
     }
 }
 

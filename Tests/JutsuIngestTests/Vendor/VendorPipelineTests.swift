@@ -104,6 +104,31 @@ import Testing
         #expect(try SchwabTokenFile(path: tokenFile).read()?.accessToken == "at-fresh")
     }
 
+    @Test func schwabMinuteWindowsGoInTenDayPiecesAndACutBodyIsRetried() throws {
+        // NET, 4,692 one-minute candles (extended hours) from 2022-08-05 to 2022-08-18.
+        let minutes = try VendorHarness.recordedBody("schwab/tda-pricehistory-1min-extended-2022-08.json")
+        let h = try VendorHarness("vschwabmin", routes: [
+            ReplayScenario.Route(path: "/pricehistory", query: ["symbol": "NET", "frequencyType": "minute"],
+                                 body: try VendorHarness.text(minutes), contentType: "application/json",
+                                 faults: [ReplayScenario.Fault(kind: .invalidJSON)]),
+        ])
+        let now = Date(timeIntervalSince1970: TimeInterval(Self.epoch("2022-08-20")))
+        try SchwabTokenFile(path: h.directory + "/.jutsu/schwab-token.json").write(SchwabToken(
+            accessToken: "at", refreshToken: "rt", accessExpiresAt: Date() + 1500, refreshExpiresAt: Date() + 86_400,
+            obtainedAt: Date() - 60, authorizedAt: Date() - 60))
+        let spec = try h.spec(.schwab, symbols: ["NET"], timeframe: .m1, start: "2022-08-01",
+                              options: ["app_key": "ak", "app_secret": "as"])
+        let summary = try h.run(spec, now: Int64(now.timeIntervalSince1970))
+        #expect(summary.status == .succeeded, "\(summary.error ?? "")")
+        #expect(summary.totals == .init(read: 4_692, inserted: 4_692))
+        // [08-01, 08-11) and [08-11, 08-20): each answer filtered to its piece, nothing twice.
+        let log = h.requests("/pricehistory")
+        #expect(log.count == 3)   // the cut body, its retry, the second piece
+        #expect(log.map { $0.query.contains("startDate=\(Self.epoch("2022-08-11") * 1000)") } == [false, false, true])
+        #expect(summary.http["schwab"]?.retries == 1)
+        #expect(summary.series.first?.watermark.map(UnixTime.iso8601) == "2022-08-18T23:59:00Z")
+    }
+
     @Test func aDeadSchwabLoginFailsTheSourceOnceAndTheFallbackLoadsEverySeries() throws {
         let h = try VendorHarness("vfallback", routes: [try VendorHarness.yahooRoute("AAPL"), try VendorHarness.yahooRoute("MSFT")])
         let tokenFile = h.directory + "/.jutsu/schwab-token.json"
