@@ -14,11 +14,20 @@ struct SchwabFetcher: SeriesFetcher {
     var vendor: Vendor { .schwab }
 
     static let minutePiece: Int64 = 10 * UnixTime.secondsPerDay
+    /// Schwab serves minute candles for about the last 48 days: older parts of a window are not
+    /// requested (a first run without `start` would otherwise ask for decades in 10-day pieces).
+    static let minuteHistory: Int64 = 48 * UnixTime.secondsPerDay
 
     func fetch(symbol: Symbol, timeframe: Timeframe, window: KeyWindow, now: Int64) async throws -> SeriesFetch {
         let vendorSymbol = VendorSymbols.schwab(symbol)
         var out = SeriesFetch(vendor: .schwab, vendorSymbol: vendorSymbol)
         var from = window.from
+        if timeframe.isIntraday, from < now - Self.minuteHistory {
+            let floor = min(window.to, now - Self.minuteHistory)
+            out.unavailable = KeyWindow(from: from, to: floor)
+            out.notes.append("\(KeyWindow(from: from, to: floor)) is older than Schwab keeps \(timeframe.rawValue) candles: not requested")
+            from = floor
+        }
         while from < window.to {
             let end = timeframe.isIntraday ? min(window.to, from + Self.minutePiece) : window.to
             let request = try SchwabPriceHistoryRequest(symbol: vendorSymbol, timeframe: timeframe,
