@@ -20,7 +20,7 @@ public struct FreshnessStore {
     /// Every series with stored bars or pipeline state.
     public func snapshots() throws -> [Snapshot] {
         let hasState = try connection.execute("SELECT to_regclass('pipeline_series_state') IS NOT NULL").bool(0, 0) ?? false
-        let state = hasState ? "pipeline_series_state" : "(SELECT NULL::text AS pipeline, NULL::text AS symbol, NULL::text AS timeframe WHERE false)"
+        let state = hasState ? "pipeline_series_state" : "(SELECT NULL::text AS pipeline, NULL::text AS symbol, NULL::text AS timeframe WHERE false) AS no_state"
         let r = try connection.execute("""
             WITH meta AS (
                 SELECT symbol, timeframe, extract(epoch FROM max(last_bar_ts))::bigint AS newest, sum(bar_count)::bigint AS bars,
