@@ -186,7 +186,7 @@ public final class ReplayServer: @unchecked Sendable {
         var entry = ReplayLogEntry(
             time: Date(), monotonic: HTTPClientEnvironment.monotonicSeconds(), connection: connection, method: request.method,
             path: request.path, query: request.query, headers: request.headers, body: String(decoding: request.body, as: UTF8.self))
-        let (answer, fault) = self.answer(request)
+        let (answer, fault, delay) = self.answer(request)
         entry.fault = fault
         switch answer {
         case .reset:
@@ -197,14 +197,17 @@ public final class ReplayServer: @unchecked Sendable {
         case .send(let status, let headers, let body, let sendOnly, let keepOpen):
             entry.status = status
             record(entry)
+            // A slow answer is logged when the request arrived, then delayed: a test that read
+            // the log after the client gave up still finds it.
+            if let delay { usleep(useconds_t(max(0, delay)) * 1000) }
             return send(fd, status: status, headers: headers, body: body, sendOnly: sendOnly) && keepOpen
         }
     }
 
-    private func answer(_ request: Request) -> (Answer, fault: String?) {
+    private func answer(_ request: Request) -> (Answer, fault: String?, delayMs: Int?) {
         guard let (index, route) = match(request) else {
             return (.send(status: 404, headers: ["Content-Type": "application/json"],
-                          body: Array(#"{"error":"no recording for this request"}"#.utf8), sendOnly: nil, keepOpen: true), nil)
+                          body: Array(#"{"error":"no recording for this request"}"#.utf8), sendOnly: nil, keepOpen: true), nil, nil)
         }
         let recorded = recording(of: route)
         let recording = recorded.body
@@ -212,28 +215,27 @@ public final class ReplayServer: @unchecked Sendable {
         headers["Content-Type"] = route.contentType ?? recorded.contentType ?? "application/json"
         let status = route.status ?? recorded.status ?? 200
         let normal = Answer.send(status: status, headers: headers, body: recording, sendOnly: nil, keepOpen: true)
-        guard let fault = nextFault(route: index, faults: route.faults ?? []) else { return (normal, nil) }
+        guard let fault = nextFault(route: index, faults: route.faults ?? []) else { return (normal, nil, nil) }
         switch fault.kind {
         case .status:
             let faultStatus = fault.status ?? 503
             var faultHeaders = ["Content-Type": fault.body.map { $0.hasPrefix("{") ? "application/json" : "text/html" } ?? "text/plain"]
             if let retryAfter = fault.retryAfter { faultHeaders["Retry-After"] = retryAfter }
             let body = Array((fault.body ?? Self.reason(faultStatus)).utf8)
-            return (.send(status: faultStatus, headers: faultHeaders, body: body, sendOnly: nil, keepOpen: true), fault.kind.rawValue)
+            return (.send(status: faultStatus, headers: faultHeaders, body: body, sendOnly: nil, keepOpen: true), fault.kind.rawValue, nil)
         case .slow:
-            usleep(useconds_t(max(0, fault.delayMs ?? 1000)) * 1000)
-            return (normal, fault.kind.rawValue)
+            return (normal, fault.kind.rawValue, fault.delayMs ?? 1000)
         case .reset:
-            return (.reset, fault.kind.rawValue)
+            return (.reset, fault.kind.rawValue, nil)
         case .truncate:
-            return (.send(status: status, headers: headers, body: recording, sendOnly: recording.count / 2, keepOpen: false), fault.kind.rawValue)
+            return (.send(status: status, headers: headers, body: recording, sendOnly: recording.count / 2, keepOpen: false), fault.kind.rawValue, nil)
         case .invalidJSON:
             let cut = Array(recording.prefix(max(1, recording.count / 2)))
-            return (.send(status: 200, headers: headers, body: cut, sendOnly: nil, keepOpen: true), fault.kind.rawValue)
+            return (.send(status: 200, headers: headers, body: cut, sendOnly: nil, keepOpen: true), fault.kind.rawValue, nil)
         case .expiredToken:
             let body = fault.body ?? #"{"error":"invalid_token","error_description":"The access token expired"}"#
             let headers = ["Content-Type": "application/json", "WWW-Authenticate": "Bearer error=\"invalid_token\""]
-            return (.send(status: 401, headers: headers, body: Array(body.utf8), sendOnly: nil, keepOpen: true), fault.kind.rawValue)
+            return (.send(status: 401, headers: headers, body: Array(body.utf8), sendOnly: nil, keepOpen: true), fault.kind.rawValue, nil)
         }
     }
 
