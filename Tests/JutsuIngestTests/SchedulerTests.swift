@@ -85,6 +85,23 @@ import Testing
         #expect(try db.scalar("SELECT count(*) FROM scheduled_runs WHERE instance = 'live'") == 1)
     }
 
+    @Test func aDeadClaimOfAnOlderFireIsSupersededNotRunLate() throws {
+        let db = try TestDatabase("schedsupersede")
+        let eleven = F.utc(2024, 5, 1, 11)
+        let noon = F.utc(2024, 5, 1, 12)
+        _ = try SchedulerStore(connection: try db.connect())
+            .claim(pipeline: "hourly", fireAt: eleven, instance: "dead", lease: 60, now: eleven)
+        let clock = SimulatedClock(noon + 30)
+        let log = RunLog()
+        let live = try F.scheduler([try F.spec("hourly", cron: "0 * * * *")], db, instance: "live", clock: clock, log: log)
+        #expect(try live.tick(now: noon + 30) == [.init(pipeline: "hourly", fireAt: noon, attempt: 1, catchUp: true)])
+        live.waitForRuns()
+        clock.now = noon + 90
+        #expect(try live.tick(now: noon + 90).isEmpty)
+        #expect(log.count("hourly") == 1)
+        #expect(try F.rows(db) == ["hourly@\(eleven) skipped 1", "hourly@\(noon) succeeded 1"])
+    }
+
     @Test func catchUpRunsTheNewestMissedFireOnce() throws {
         let db = try TestDatabase("schedcatchup")
         let morning = F.utc(2024, 5, 1, 10)

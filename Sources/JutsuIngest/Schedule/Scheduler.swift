@@ -92,10 +92,12 @@ public final class Scheduler: @unchecked Sendable {
         let names = pipelines.map(\.name)
         var started: [StartedFire] = []
 
-        // Claims whose instance died: closed when superseded, else taken over.
+        // Claims whose instance died: closed when superseded, else taken over while they are
+        // still the pipeline's due fire (a newer due fire is claimed below and supersedes them).
         try store.skipSuperseded(pipelines: names, now: now)
         for expired in try store.expiredClaims(pipelines: names, now: now) where !isRunning(expired.pipeline) {
             guard let pipeline = pipelines.first(where: { $0.name == expired.pipeline }),
+                  (pipeline.dueFire(at: now) ?? expired.fireAt) <= expired.fireAt,
                   case .claimed(let attempt) = try store.claim(pipeline: pipeline.name, fireAt: expired.fireAt, instance: instance,
                                                                lease: configuration.lease, now: now)
             else { continue }
