@@ -32,7 +32,13 @@ final class RunLog: @unchecked Sendable {
     private let lock = NSLock()
     private var storage: [Invocation] = []
     private var active: [String: Int] = [:]
-    private(set) var maxConcurrentPerPipeline = 0
+    private var maxActive = 0
+
+    /// The most runs of one pipeline that were in the closure at once.
+    var maxConcurrentPerPipeline: Int {
+        lock.lock(); defer { lock.unlock() }
+        return maxActive
+    }
     /// Decides each invocation's summary (default: every series succeeded); may block.
     let body: @Sendable (Invocation, Int) throws -> PipelineRunSummary
 
@@ -54,7 +60,7 @@ final class RunLog: @unchecked Sendable {
             storage.append(invocation)
             let index = storage.count - 1
             active[spec.name, default: 0] += 1
-            maxConcurrentPerPipeline = max(maxConcurrentPerPipeline, active[spec.name]!)
+            maxActive = max(maxActive, active[spec.name]!)
             lock.unlock()
             defer {
                 lock.lock()
