@@ -78,7 +78,7 @@ let package = Package(
         // AuthCommandTests run the `jutsu-ingest` binary built next to the test bundle.
         .testTarget(name: "JutsuAuthTests", dependencies: ["JutsuAuth", "JutsuHTTP", "JutsuReplay"]),
         .testTarget(name: "JutsuLegacyTests", dependencies: ["JutsuCore", "JutsuLegacy"]),
-        .testTarget(name: "JutsuPipelineTests", dependencies: ["JutsuCore", "JutsuPipeline"]),
+        .testTarget(name: "JutsuPipelineTests", dependencies: ["JutsuCore", "JutsuCSV", "JutsuPipeline"]),
         .testTarget(name: "JutsuStoreTests", dependencies: ["JutsuCore", "JutsuStore", "JutsuTestSupport"]),
         .testTarget(name: "JutsuMarketDataTests", dependencies: ["JutsuCore", "JutsuMarketData", "JutsuStore", "JutsuVendors", "JutsuTestSupport"]),
         .testTarget(name: "JutsuIngestTests", dependencies: [
