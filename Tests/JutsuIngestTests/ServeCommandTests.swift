@@ -185,6 +185,50 @@ import Testing
         #expect(serve.exitStatus(within: Self.deadline) == 0, "\(serve.output)")
     }
 
+    /// A pipeline whose input is a FIFO nobody writes: its run blocks until the process dies.
+    static func blockedWorkspace() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("serve-fifo-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir + "/in", withIntermediateDirectories: true)
+        #expect(mkfifo(dir + "/in/pipeline_inputs__AAPL.csv", 0o600) == 0)
+        try writePipeline(dir, name: "alpha", symbolFile: "AAPL")
+        return dir
+    }
+
+    static func runningClaims(_ db: TestDatabase) throws -> Int64 {
+        try db.scalar("SELECT count(*) FROM scheduled_runs WHERE status = 'running'")
+    }
+
+    @Test func aRunStillGoingAtTheShutdownDeadlineExitsOneAndLeavesItsClaimToLapse() throws {
+        let dir = try Self.blockedWorkspace()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = try TestDatabase("servedeadline")
+        let serve = try Serve(dir, db, instance: "slow", extra: ["--shutdown-timeout", "2"])
+        defer { serve.kill() }
+        #expect(try Self.waitUntil(Self.deadline) { try Self.runningClaims(db) == 1 }, "\(serve.output)")
+
+        serve.signal(SIGTERM)
+        #expect(serve.exitStatus(within: Self.deadline) == 1, "\(serve.output)")
+        #expect(serve.output.contains("shutdown timeout: runs still going"))
+        // Not finished, not released: the lease runs out and any instance takes the fire over.
+        #expect(try Self.runningClaims(db) == 1)
+    }
+
+    @Test func aSecondSigtermStopsWithoutWaitingForRuns() throws {
+        let dir = try Self.blockedWorkspace()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = try TestDatabase("servetwice")
+        let serve = try Serve(dir, db, instance: "twice", extra: ["--shutdown-timeout", "3600"])
+        defer { serve.kill() }
+        #expect(try Self.waitUntil(Self.deadline) { try Self.runningClaims(db) == 1 }, "\(serve.output)")
+
+        serve.signal(SIGTERM)
+        #expect(Self.waitUntil(Self.deadline) { serve.output.contains("SIGTERM: stopping") }, "\(serve.output)")
+        #expect(serve.process.isRunning)   // waiting for the blocked run
+        serve.signal(SIGINT)
+        #expect(serve.exitStatus(within: Self.deadline) == 1, "\(serve.output)")
+        #expect(serve.output.contains("stopped by a second signal"))
+    }
+
     @Test func noScheduledPipelineIsAUsageError() throws {
         let dir = try Self.workspace()
         defer { try? FileManager.default.removeItem(atPath: dir) }
