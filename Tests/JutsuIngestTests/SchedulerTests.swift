@@ -215,6 +215,52 @@ import Testing
         #expect(error?.contains("1 series still failing after 2 retries (WORSE)") == true)
     }
 
+    @Test func reloadCatchesUpAddedAndRescheduledPipelinesOnceAndStopsRemovedOnes() throws {
+        let db = try TestDatabase("schedreload")
+        let noon = F.utc(2024, 5, 1, 12)
+        let clock = SimulatedClock(noon + 30)
+        let log = RunLog()
+        let hourly = try F.spec("hourly", cron: "0 * * * *")
+        let scheduler = try F.scheduler([hourly], db, instance: "a", clock: clock, log: log)
+        #expect(try scheduler.tick(now: noon + 30).count == 1)   // start-up catch-up of 12:00
+        scheduler.waitForRuns()
+
+        // 12:10: a pipeline is added (its 12:00 fire was missed: caught up once), one without
+        // catch-up is added (only later fires), and `hourly` is unchanged (not run again).
+        clock.now = noon + 600
+        let added = try F.spec("added", cron: "0 * * * *")
+        let quiet = try F.spec("quiet", cron: "0 * * * *", catchUp: false)
+        #expect(try scheduler.reload(pipelines: [hourly, added, quiet])
+                == Scheduler.Reload(added: ["added", "quiet"], unchanged: ["hourly"]))
+        #expect(try scheduler.tick(now: noon + 600) == [.init(pipeline: "added", fireAt: noon, attempt: 1, catchUp: true)])
+        scheduler.waitForRuns()
+        #expect(try scheduler.tick(now: noon + 660).isEmpty)
+        // Reloading the same set again changes nothing and catches nothing up twice.
+        #expect(try scheduler.reload(pipelines: [hourly, added, quiet]).unchanged == ["added", "hourly", "quiet"])
+        #expect(try scheduler.tick(now: noon + 720).isEmpty)
+
+        // 12:20: `hourly` now fires at :15 (treated as at start-up: 12:15 is caught up),
+        // `quiet` is removed.
+        let moved = try F.spec("hourly", cron: "15 * * * *")
+        #expect(try scheduler.reload(pipelines: [moved, added])
+                == Scheduler.Reload(removed: ["quiet"], rescheduled: ["hourly"], unchanged: ["added"]))
+        clock.now = noon + 1_200
+        #expect(try scheduler.tick(now: noon + 1_200) == [.init(pipeline: "hourly", fireAt: noon + 900, attempt: 1, catchUp: true)])
+        scheduler.waitForRuns()
+
+        // 13:00 and 13:15: `added` and `hourly` fire; `quiet` does not.
+        for now in [noon + 3_600, noon + 4_500] {
+            clock.now = now
+            try scheduler.tick(now: now)
+            scheduler.waitForRuns()
+        }
+        #expect(scheduler.pipelines.map(\.name) == ["hourly", "added"])
+        #expect(try F.rows(db) == ["added@\(noon) succeeded 1", "added@\(noon + 3_600) succeeded 1",
+                                   "hourly@\(noon) succeeded 1", "hourly@\(noon + 900) succeeded 1",
+                                   "hourly@\(noon + 4_500) succeeded 1"])
+        #expect(log.count("quiet") == 0)
+    }
+
     @Test func aScheduledTickRunsTheRealPipeline() throws {
         let dir = try PipelineRunTests.workspace()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -63,6 +63,19 @@ public struct CommandLineTool: Sendable {
         return process
     }
 
+    /// Starts the tool with stdout and stderr appended to the file `output` (created), for
+    /// tests that watch a long-running command and signal it.
+    public func start(_ arguments: [String], environment: [String: String] = [:], output: String) throws -> Process {
+        let process = process(arguments, environment: environment)
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
+        guard let handle = FileHandle(forWritingAtPath: output) else { throw CocoaError(.fileNoSuchFile) }
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        try? handle.close()   // the child has its own descriptor
+        return process
+    }
+
     /// Runs the tool to the end and returns its exit status and output.
     public func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
         let process = process(arguments, environment: environment)

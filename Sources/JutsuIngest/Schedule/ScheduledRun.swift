@@ -2,6 +2,7 @@ import Foundation
 import JutsuCore
 import JutsuPipeline
 import JutsuStore
+import Logging
 
 /// One claimed fire, run to its end on the calling thread: marks the claim `running`, keeps its
 /// lease alive from a heartbeat thread, runs the pipeline, re-runs the series that failed (up to
@@ -59,6 +60,12 @@ struct ScheduledRun {
                 scheduler.logger.warning("scheduled run finished after another instance took its claim over",
                                          metadata: ["pipeline": "\(name)", "fire_at": "\(fireAt)"])
             }
+            var metadata: Logger.Metadata = ["pipeline": "\(name)", "fire_at": "\(UnixTime.iso8601(fireAt))",
+                                             "status": "\(outcome.status)"]
+            if let runID = outcome.runID { metadata["run_id"] = "\(runID)" }
+            if let error = outcome.error { metadata["error"] = "\(error)" }
+            scheduler.logger.log(level: outcome.status == "succeeded" ? .info : .warning, "scheduled run finished",
+                                 metadata: metadata)
         } catch {
             scheduler.logger.error("scheduled run outcome not recorded", metadata: ["pipeline": "\(name)", "error": "\(error)"])
         }

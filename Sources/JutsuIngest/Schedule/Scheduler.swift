@@ -10,7 +10,8 @@ import Logging
 /// - A fire is due at its cron time plus its jitter (`ScheduledPipeline.jitter`).
 /// - Catch-up: on the first tick, the newest fire before now (within
 ///   `catchUpHorizon`) runs once when nobody ran it, however many fires were missed; with
-///   `catch_up: false` only fires after start-up run.
+///   `catch_up: false` only fires after start-up run. A pipeline added by `reload(pipelines:)`,
+///   or whose schedule it changed, is treated as at start-up on its next tick.
 /// - A run never overlaps itself: this instance starts no fire of a pipeline it is running,
 ///   the claim refuses a fire while another fire of the pipeline holds a live lease, and the
 ///   run takes the pipeline's advisory lock (a fire that still finds it held is `skipped`).
@@ -34,14 +35,19 @@ public final class Scheduler: @unchecked Sendable {
 
     public let instance: String
     public let configuration: SchedulerConfiguration
-    public let pipelines: [ScheduledPipeline]
+    /// The scheduled pipelines (replaced by `reload(pipelines:)`).
+    public var pipelines: [ScheduledPipeline] {
+        tickLock.lock(); defer { tickLock.unlock() }
+        return scheduled
+    }
+    private var scheduled: [ScheduledPipeline]
     let connect: @Sendable () throws -> PGConnection
     let clock: @Sendable () -> Int64
     let sleep: @Sendable (Double) -> Void
     let run: Run
     let logger: Logger
 
-    /// Serialises ticks; guards `tickConnection` and `handled`.
+    /// Serialises ticks and reloads; guards `scheduled`, `tickConnection` and `handled`.
     private let tickLock = NSLock()
     private var tickConnection: PGConnection?
     /// Per pipeline, the newest fire this instance has dealt with (claimed, or found claimed).
@@ -60,9 +66,7 @@ public final class Scheduler: @unchecked Sendable {
                 logger: Logger, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
                 sleep: @escaping @Sendable (Double) -> Void = { Thread.sleep(forTimeInterval: $0) },
                 connect: @escaping @Sendable () throws -> PGConnection, run: Run? = nil) throws(SchedulerError) {
-        var scheduled: [ScheduledPipeline] = []
-        for spec in pipelines where spec.schedule != nil { scheduled.append(try ScheduledPipeline(spec)) }
-        self.pipelines = scheduled
+        self.scheduled = try Self.scheduled(pipelines)
         self.instance = instance
         self.configuration = configuration
         self.logger = logger
@@ -72,6 +76,60 @@ public final class Scheduler: @unchecked Sendable {
         self.run = run ?? { spec, request in
             try PipelineRunner(spec: spec, request: request, logger: logger, connect: connect).run()
         }
+    }
+
+    private static func scheduled(_ specs: [PipelineSpec]) throws(SchedulerError) -> [ScheduledPipeline] {
+        var out: [ScheduledPipeline] = []
+        for spec in specs where spec.schedule != nil { out.append(try ScheduledPipeline(spec)) }
+        return out
+    }
+
+    /// What `reload(pipelines:)` changed, by pipeline name (sorted).
+    public struct Reload: Sendable, Equatable {
+        public var added: [String] = []
+        public var removed: [String] = []
+        /// The schedule changed: treated as at start-up (catch-up rules) on the next tick.
+        public var rescheduled: [String] = []
+        /// Something else in the spec changed: the next fire runs the new spec.
+        public var changed: [String] = []
+        public var unchanged: [String] = []
+    }
+
+    /// Replaces the scheduled pipelines (specs without a `schedule` are ignored), between ticks.
+    ///
+    /// A pipeline that is new, or whose schedule changed, is treated as at start-up on the next
+    /// tick: its newest fire within the catch-up horizon that nobody ran runs once (with
+    /// `catch_up: true`), else only its later fires run. The other pipelines keep their state.
+    /// Runs in flight continue with the spec they started with, also those of removed pipelines.
+    @discardableResult
+    public func reload(pipelines specs: [PipelineSpec]) throws(SchedulerError) -> Reload {
+        let next = try Self.scheduled(specs)
+        tickLock.lock(); defer { tickLock.unlock() }
+        var reload = Reload()
+        let old = Dictionary(scheduled.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        for pipeline in next {
+            guard let before = old[pipeline.name] else {
+                reload.added.append(pipeline.name)
+                handled[pipeline.name] = nil
+                continue
+            }
+            if before.schedule != pipeline.schedule {
+                reload.rescheduled.append(pipeline.name)
+                handled[pipeline.name] = nil
+            } else if before.spec != pipeline.spec {
+                reload.changed.append(pipeline.name)
+            } else {
+                reload.unchanged.append(pipeline.name)
+            }
+        }
+        let names = Set(next.map(\.name))
+        for name in old.keys where !names.contains(name) {
+            reload.removed.append(name)
+            handled[name] = nil
+        }
+        scheduled = next
+        reload.added.sort(); reload.removed.sort(); reload.rescheduled.sort(); reload.changed.sort(); reload.unchanged.sort()
+        return reload
     }
 
     /// Claims and starts what is due at `now`; returns the fires started. Does not wait for them.
@@ -89,6 +147,7 @@ public final class Scheduler: @unchecked Sendable {
     private func tickLocked(now: Int64) throws -> [StartedFire] {
         if tickConnection == nil { tickConnection = try connect() }
         let store = SchedulerStore(connection: tickConnection!)
+        let pipelines = scheduled
         let names = pipelines.map(\.name)
         var started: [StartedFire] = []
 
@@ -135,6 +194,12 @@ public final class Scheduler: @unchecked Sendable {
     /// Waits until every run this instance started has finished (tests, shutdown).
     public func waitForRuns() {
         runs.wait()
+    }
+
+    /// Waits up to `timeout` real seconds for every run this instance started; true when they
+    /// all finished.
+    public func waitForRuns(timeout: Double) -> Bool {
+        runs.wait(timeout: .now() + max(0, timeout)) == .success
     }
 
     /// Pipelines this instance is running now.

@@ -9,12 +9,15 @@ struct GlobalOptions: ParsableArguments {
             help: "libpq URI or conninfo. Default: DATABASE_URL, then PG* variables, then the embedded cluster in .jutsu/pg.")
     var databaseURL: String?
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel: String = ProcessInfo.processInfo.environment["JUTSU_LOG_LEVEL"] ?? "warning"
+    @Option(name: .customLong("log-level"),
+            help: "trace, debug, info, notice, warning, error or critical. Default: JUTSU_LOG_LEVEL, else warning (serve: info).")
+    var logLevel: String?
 
-    func makeLogger() -> Logger {
+    /// Logs to stderr at --log-level, else JUTSU_LOG_LEVEL, else `defaultLevel`.
+    func makeLogger(defaultLevel: Logger.Level = .warning) -> Logger {
         var logger = Logger(label: "jutsu-ingest") { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
+        let name = logLevel ?? ProcessInfo.processInfo.environment["JUTSU_LOG_LEVEL"]
+        logger.logLevel = name.flatMap { Logger.Level(rawValue: $0) } ?? defaultLevel
         return logger
     }
 
