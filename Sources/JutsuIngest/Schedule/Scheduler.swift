@@ -53,10 +53,12 @@ public final class Scheduler: @unchecked Sendable {
     /// Per pipeline, the newest fire this instance has dealt with (claimed, or found claimed).
     /// Absent until the first tick: that tick is the start-up, which decides catch-up.
     private var handled: [String: Int64] = [:]
-    /// Guards `running`.
-    private let runningLock = NSLock()
-    private var running: [String: Int64] = [:]
-    private let runs = DispatchGroup()
+    /// Guards `running` and `stopping`.
+    let runningLock = NSLock()
+    var running: [String: Int64] = [:]
+    /// Set by `stop()`: no new triggered runs (Scheduler+Trigger.swift).
+    var stopping = false
+    let runs = DispatchGroup()
 
     /// - Parameters:
     ///   - pipelines: specs; those without a `schedule` are ignored.

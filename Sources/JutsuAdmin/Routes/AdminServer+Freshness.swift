@@ -1,0 +1,100 @@
+import Foundation
+import Hummingbird
+import JutsuCore
+import JutsuIngest
+import JutsuPipeline
+import JutsuStore
+
+extension AdminServer {
+    /// `GET /api/v1/freshness`: `jutsu-ingest freshness --format json` from the cached snapshot,
+    /// filtered by `tier`, `timeframe`, `symbols` (comma-separated), `status`. The
+    /// `X-Jutsu-Snapshot-At` header (and `snapshotted_at`) say when it was evaluated.
+    func freshness(_ request: Request) async throws -> Response {
+        let filter = try FreshnessFilter(Self.query(request))
+        let snapshot: FreshnessSnapshot
+        do {
+            snapshot = try await freshness.snapshot()
+        } catch {
+            throw AdminAPIError.database(error)
+        }
+        var headers = HTTPFields()
+        headers[.init("X-Jutsu-Snapshot-At")!] = UnixTime.iso8601(snapshot.at)
+        headers[.cacheControl] = "no-cache"
+        guard !filter.isEmpty else { return JSONBody.response(snapshot.body, headers: headers) }
+        let rows = snapshot.rows.filter(filter.matches)
+        let json = FreshnessReporter.json(rows, at: snapshot.at, warnings: snapshot.warnings)
+        return JSONBody.response(ByteBuffer(string: json), headers: headers)
+    }
+
+    /// `GET /api/v1/gaps`: `jutsu-ingest gaps --format json`, filtered by `symbols`,
+    /// `timeframe`, `since` (YYYY-MM-DD). Computed per request (it reads bar times).
+    func gaps(_ request: Request) async throws -> Response {
+        let query = Self.query(request)
+        let symbols = query["symbols"].map(FreshnessFilter.symbols)
+        var timeframe: Timeframe?
+        if let text = query["timeframe"] {
+            guard let tf = Timeframe(parsing: text) else { throw AdminAPIError.badRequest("timeframe '\(text)' is not a timeframe") }
+            timeframe = tf
+        }
+        var since: CivilDate?
+        if let text = query["since"] {
+            guard let date = CivilDate(parsing: text) else { throw AdminAPIError.badRequest("since '\(text)': expected YYYY-MM-DD") }
+            since = date
+        }
+        let config = freshness.inputs.config
+        let (wantedTimeframe, wantedSince) = (timeframe, since)
+        let data: Data
+        do {
+            data = try await pool.read { connection in
+                try GapsReport.json(try GapsReport.find(store: GapsStore(connection: connection), config: config, symbols: symbols,
+                                                         timeframe: wantedTimeframe, since: wantedSince))
+            }
+        } catch {
+            throw AdminAPIError.database(error)
+        }
+        return JSONBody.response(data)
+    }
+}
+
+/// The filters of `/api/v1/freshness`, validated.
+struct FreshnessFilter {
+    var tier: FreshnessTier?
+    var timeframe: String?
+    var symbols: Set<String>?
+    var status: FreshnessStatus?
+
+    init(_ query: [String: String]) throws(AdminAPIError) {
+        if let text = query["tier"] {
+            guard let tier = FreshnessTier(rawValue: text) else {
+                throw AdminAPIError.badRequest("tier '\(text)': use critical, standard or low")
+            }
+            self.tier = tier
+        }
+        if let text = query["timeframe"] {
+            guard let tf = Timeframe(parsing: text) else { throw AdminAPIError.badRequest("timeframe '\(text)' is not a timeframe") }
+            timeframe = tf.rawValue
+        }
+        if let text = query["status"] {
+            guard let status = FreshnessStatus(rawValue: text) else {
+                throw AdminAPIError.badRequest("status '\(text)': use fresh, aging, stale or missing")
+            }
+            self.status = status
+        }
+        symbols = query["symbols"].map(Self.symbols)
+    }
+
+    /// Canonical symbols of a comma-separated list (unknown spellings match nothing).
+    static func symbols(_ text: String) -> Set<String> {
+        Set(text.split(separator: ",").compactMap { try? Symbol(canonicalizing: String($0)).value })
+    }
+
+    var isEmpty: Bool { tier == nil && timeframe == nil && symbols == nil && status == nil }
+
+    func matches(_ row: FreshnessRow) -> Bool {
+        if let tier, row.tier != tier { return false }
+        if let timeframe, row.timeframe != timeframe { return false }
+        if let status, row.status != status { return false }
+        if let symbols, !symbols.contains(row.symbol) { return false }
+        return true
+    }
+}
