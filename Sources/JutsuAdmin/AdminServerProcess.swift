@@ -4,58 +4,100 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 
-/// Runs an `AdminServer` in its own service group, beside a caller that is not async (the
-/// `serve` tick loop): `start` waits until it listens (or failed to bind), `shutDown` stops it
-/// gracefully (in-flight requests finish) within a deadline. Signals stay the caller's.
+/// Runs an `AdminServer` in its own service group, beside a caller that may not be async (the
+/// `serve` tick loop): `start` returns once it listens (or failed to bind), `shutDown` stops
+/// it gracefully (in-flight requests finish). Signals stay the caller's.
+///
+/// The blocking variants are for threads outside the cooperative pool (the `serve` main
+/// thread); async callers (tests) use the async ones.
 public final class AdminServerProcess: @unchecked Sendable {
     private let lock = NSLock()
-    private let listening = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
-    private var boundPort: Int?
-    private var failure: (any Error)?
     private var group: ServiceGroup?
+    private var runTask: Task<Void, Never>?
 
     public init() {}
 
-    /// Starts listening; returns the bound port (useful with port 0). Throws when the address
-    /// cannot be bound or the server does not come up within `timeout` seconds.
-    public func start(_ server: AdminServer, logger: Logger, timeout: Double = 30) throws(AdminStartError) -> Int {
-        let router = server.makeRouter()
+    /// Starts the server and calls `done` once with the bound port or the failure.
+    private func launch(_ server: AdminServer, logger: Logger, done: @escaping @Sendable (Result<Int, AdminStartError>) -> Void) {
+        let address = "\(server.configuration.host):\(server.configuration.port)"
         let app = Application(
-            router: router,
+            router: server.makeRouter(),
             configuration: .init(address: .hostname(server.configuration.host, port: server.configuration.port),
                                  serverName: "jutsu-ingest"),
-            onServerRunning: { [self] channel in
-                lock.withLock { boundPort = channel.localAddress?.port ?? server.configuration.port }
-                listening.signal()
-            },
+            onServerRunning: { channel in done(.success(channel.localAddress?.port ?? server.configuration.port)) },
             logger: logger)
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], cancellationSignals: [],
                                                       logger: logger))
-        lock.withLock { self.group = group }
-        Task.detached { [self] in
+        let task = Task.detached { [finished] in
             do {
                 try await group.run()
+                done(.failure(.bind(address: address, reason: "the server stopped")))
             } catch {
-                lock.withLock { failure = error }
+                done(.failure(.bind(address: address, reason: "\(error)")))
             }
-            listening.signal()   // a failure before listening
             finished.signal()
         }
-        guard listening.wait(timeout: .now() + timeout) == .success else { throw .timedOut(seconds: timeout) }
-        let (port, error) = lock.withLock { (boundPort, failure) }
-        if let port { return port }
-        throw .bind(address: "\(server.configuration.host):\(server.configuration.port)",
-                    reason: error.map { "\($0)" } ?? "the server stopped")
+        lock.withLock {
+            self.group = group
+            runTask = task
+        }
     }
 
-    /// Stops accepting connections, lets in-flight requests finish; true when it stopped
-    /// within `timeout` seconds.
+    /// Starts listening; returns the bound port (useful with port 0). Blocks: not for the
+    /// cooperative pool.
+    public func start(_ server: AdminServer, logger: Logger, timeout: Double = 30) throws(AdminStartError) -> Int {
+        final class Box: @unchecked Sendable { var result: Result<Int, AdminStartError>? }
+        let box = Box()
+        let ready = DispatchSemaphore(value: 0)
+        let once = Once()
+        launch(server, logger: logger) { result in
+            guard once.first() else { return }
+            box.result = result
+            ready.signal()
+        }
+        guard ready.wait(timeout: .now() + timeout) == .success, let result = box.result else { throw .timedOut(seconds: timeout) }
+        return try result.get()
+    }
+
+    /// Starts listening; returns the bound port.
+    public func start(_ server: AdminServer, logger: Logger) async throws(AdminStartError) -> Int {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Int, AdminStartError>, Never>) in
+            let once = Once()
+            launch(server, logger: logger) { result in
+                if once.first() { continuation.resume(returning: result) }
+            }
+        }
+        return try result.get()
+    }
+
+    /// Stops accepting connections and lets in-flight requests finish; true when it stopped
+    /// within `timeout` seconds. Blocks: not for the cooperative pool.
     @discardableResult
     public func shutDown(timeout: Double) -> Bool {
         guard let group = lock.withLock({ self.group }) else { return true }
         Task.detached { await group.triggerGracefulShutdown() }
         return finished.wait(timeout: .now() + timeout) == .success
+    }
+
+    /// Stops gracefully and waits until the server has stopped.
+    public func shutDown() async {
+        let (group, task) = lock.withLock { (self.group, runTask) }
+        await group?.triggerGracefulShutdown()
+        await task?.value
+    }
+}
+
+/// True on the first call only.
+final class Once: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = false
+
+    func first() -> Bool {
+        lock.withLock {
+            defer { done = true }
+            return !done
+        }
     }
 }
 
