@@ -61,7 +61,7 @@ let package = Package(
         ]),
         // The admin HTTP API of `serve` (Hummingbird): the only target that links it.
         .target(name: "JutsuAdmin", dependencies: [
-            "JutsuCore", "JutsuStore", "JutsuIngest", "JutsuPipeline",
+            "JutsuCore", "JutsuStore", "JutsuIngest", "JutsuPipeline", "JutsuCSV",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import JutsuCSV
 import JutsuIngest
 
 /// One evaluation of every series' freshness, with the unfiltered JSON document ready to send
@@ -14,6 +15,8 @@ public struct FreshnessSnapshot: Sendable {
     let generation: Int
     /// `FreshnessReporter.json(rows, at:, warnings:)`.
     let body: ByteBuffer
+    /// The same, gzip-compressed once (for clients that send `Accept-Encoding: gzip`).
+    let gzipBody: ByteBuffer
 
     init(rows: [FreshnessRow], at: Int64, warnings: [String], computedAt: Double, generation: Int) {
         self.rows = rows
@@ -21,6 +24,8 @@ public struct FreshnessSnapshot: Sendable {
         self.warnings = warnings
         self.computedAt = computedAt
         self.generation = generation
-        body = ByteBuffer(string: FreshnessReporter.json(rows, at: at, warnings: warnings))
+        let json = FreshnessReporter.json(rows, at: at, warnings: warnings)
+        body = ByteBuffer(string: json)
+        gzipBody = ByteBuffer(bytes: GzipWriter.compress(Array(json.utf8)))
     }
 }

@@ -20,10 +20,29 @@ extension AdminServer {
         var headers = HTTPFields()
         headers[.init("X-Jutsu-Snapshot-At")!] = UnixTime.iso8601(snapshot.at)
         headers[.cacheControl] = "no-cache"
-        guard !filter.isEmpty else { return JSONBody.response(snapshot.body, headers: headers) }
+        headers[.vary] = "Accept-Encoding"
+        guard !filter.isEmpty else {
+            if Self.acceptsGzip(request) {
+                headers[.contentEncoding] = "gzip"
+                return JSONBody.response(snapshot.gzipBody, headers: headers)
+            }
+            return JSONBody.response(snapshot.body, headers: headers)
+        }
         let rows = snapshot.rows.filter(filter.matches)
         let json = FreshnessReporter.json(rows, at: snapshot.at, warnings: snapshot.warnings)
         return JSONBody.response(ByteBuffer(string: json), headers: headers)
+    }
+
+    /// Whether `Accept-Encoding` lists gzip (or `*`) without `q=0`.
+    static func acceptsGzip(_ request: Request) -> Bool {
+        guard let header = request.headers[.acceptEncoding] else { return false }
+        for item in header.split(separator: ",") {
+            let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard let coding = parts.first, coding == "gzip" || coding == "*" else { continue }
+            let weight = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            if weight > 0 { return true }
+        }
+        return false
     }
 
     /// `GET /api/v1/gaps`: `jutsu-ingest gaps --format json`, filtered by `symbols`,
