@@ -21,6 +21,8 @@ public final class FreshnessCache: @unchecked Sendable {
     private var current: FreshnessSnapshot?
     private var refreshing = false
     private var waiters: [CheckedContinuation<FreshnessSnapshot, any Error>] = []
+    /// Refreshes started so far (tests check the single flight).
+    private(set) var refreshes = 0
 
     public init(pool: ReadPool, inputs: FreshnessInputs, maxAge: Double, logger: Logger) {
         self.pool = pool
@@ -68,6 +70,7 @@ public final class FreshnessCache: @unchecked Sendable {
     }
 
     private func startRefresh() {
+        lock.withLock { refreshes += 1 }
         Task.detached { [self] in await refresh() }
     }
 
