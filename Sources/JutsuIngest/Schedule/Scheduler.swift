@@ -37,7 +37,9 @@ public final class Scheduler: @unchecked Sendable {
     public let configuration: SchedulerConfiguration
     /// The scheduled pipelines (replaced by `reload(pipelines:)`).
     public var pipelines: [ScheduledPipeline] {
-        tickLock.lock(); defer { tickLock.unlock() }
+        // Not the tick lock: a tick can wait on the database for seconds, and the admin API
+        // reads this from its request handlers.
+        pipelinesLock.lock(); defer { pipelinesLock.unlock() }
         return scheduled
     }
     private var scheduled: [ScheduledPipeline]
@@ -47,7 +49,9 @@ public final class Scheduler: @unchecked Sendable {
     let run: Run
     let logger: Logger
 
-    /// Serialises ticks and reloads; guards `scheduled`, `tickConnection` and `handled`.
+    /// Guards `scheduled` (written only by `reload`, under `tickLock` too).
+    private let pipelinesLock = NSLock()
+    /// Serialises ticks and reloads; guards `tickConnection` and `handled`.
     private let tickLock = NSLock()
     private var tickConnection: PGConnection?
     /// Per pipeline, the newest fire this instance has dealt with (claimed, or found claimed).
@@ -129,7 +133,9 @@ public final class Scheduler: @unchecked Sendable {
             reload.removed.append(name)
             handled[name] = nil
         }
+        pipelinesLock.lock()
         scheduled = next
+        pipelinesLock.unlock()
         reload.added.sort(); reload.removed.sort(); reload.rescheduled.sort(); reload.changed.sort(); reload.unchanged.sort()
         return reload
     }
@@ -149,7 +155,7 @@ public final class Scheduler: @unchecked Sendable {
     private func tickLocked(now: Int64) throws -> [StartedFire] {
         if tickConnection == nil { tickConnection = try connect() }
         let store = SchedulerStore(connection: tickConnection!)
-        let pipelines = scheduled
+        let pipelines = self.pipelines
         let names = pipelines.map(\.name)
         var started: [StartedFire] = []
 
