@@ -38,7 +38,11 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("shutdown-timeout"), help: "Seconds to wait for running runs after SIGTERM or SIGINT.")
     var shutdownTimeout: Double = 60
 
+    @Option(help: "Seconds a claim in scheduled_runs stays this instance's without a heartbeat (heartbeat every third); after that another instance takes the fire over.")
+    var lease: Int64 = SchedulerConfiguration().lease
+
     func validate() throws {
+        guard lease >= 1, lease <= 86_400 else { throw ValidationError("--lease must be between 1 and 86400 seconds") }
         guard tick >= 0.1, tick <= 3600 else { throw ValidationError("--tick must be between 0.1 and 3600 seconds") }
         guard shutdownTimeout >= 0 else { throw ValidationError("--shutdown-timeout must not be negative") }
     }
@@ -62,14 +66,15 @@ struct ServeCommand: ParsableCommand {
         let conninfo = target.conninfo
         let scheduler: Scheduler
         do {
-            scheduler = try Scheduler(pipelines: specs, instance: instanceID, logger: logger) {
+            scheduler = try Scheduler(pipelines: specs, instance: instanceID,
+                                      configuration: SchedulerConfiguration(lease: lease), logger: logger) {
                 try PGConnection(conninfo: conninfo, logger: logger)
             }
         } catch {
             throw CLIError(message: "\(error)", exitCode: ExitCode(ExitCodes.usage))
         }
         logger.notice("serve started", metadata: [
-            "instance": "\(instanceID)", "pipelines": "\(pipelines)", "tick": "\(tick)", "database": "\(target.redactedDescription)",
+            "instance": "\(instanceID)", "pipelines": "\(pipelines)", "tick": "\(tick)", "lease": "\(lease)", "database": "\(target.redactedDescription)",
         ])
         Self.logSchedule(scheduler, logger: logger)
 
