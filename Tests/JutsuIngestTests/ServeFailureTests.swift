@@ -16,7 +16,8 @@ import Testing
     static let deadline = 150.0
 
     /// A temp dir with `in/pipeline_inputs__BIG.csv`: `rowCount` valid weekday bars from 1930,
-    /// and pipeline `big` over it (every minute, catch-up, batches of 10 rows).
+    /// and pipeline `big` over it (daily at 00:00 UTC, caught up at start-up: the fire of today
+    /// runs at once and stays the pipeline's due fire all day; batches of 10 rows).
     static func workspace() throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("serve-fail-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir + "/in", withIntermediateDirectories: true)
@@ -53,7 +54,7 @@ import Testing
             load:
               batch_size: 10
             schedule:
-              cron: "* * * * *"
+              cron: "0 0 * * *"
               catch_up: true
 
             """.write(toFile: "\(dir)/big.yaml", atomically: true, encoding: .utf8)
@@ -76,12 +77,12 @@ import Testing
         #expect(try db.scalar("SELECT coalesce(sum(rows_inserted), 0) FROM ingest_runs") == Int64(rowCount))
     }
 
-    /// Waits (up to a minute) until the wall clock is early in a minute, so that a fire started
-    /// now is still the pipeline's due fire when its lease runs out (a later fire supersedes it).
-    static func waitForEarlyInMinute() {
-        _ = ServeCommandTests.waitUntil(65) {
-            let second = Int(Date().timeIntervalSince1970) % 60
-            return second >= 1 && second <= 15
+    /// Waits (only in the last three minutes of a UTC day, up to them) so that today's fire is
+    /// still the pipeline's due fire when its lease runs out (a later fire would supersede it).
+    static func waitUntilTodaysFireStaysDue() {
+        _ = ServeCommandTests.waitUntil(200) {
+            let second = Int(Date().timeIntervalSince1970) % 86_400
+            return second >= 5 && second < 86_400 - 180
         }
     }
 
@@ -89,7 +90,7 @@ import Testing
         let dir = try Self.workspace()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let db = try TestDatabase("servekill")
-        Self.waitForEarlyInMinute()
+        Self.waitUntilTodaysFireStaysDue()
         let a = try Serve(dir, db, instance: "a", extra: ["--lease", "3"])
         defer { a.kill() }
         let b = try Serve(dir, db, instance: "b", extra: ["--lease", "3"])
@@ -176,18 +177,25 @@ import Testing
             return (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
         }
 
+        /// `pg_ctl` on this server, as the script runs it (as `postgres` when root). The script
+        /// is sourced with `$0` = `pgctl`: sourced with its own path as `$0` it acts as a command.
         func pgctl(_ arguments: String) throws {
-            try Self.bash("""
-                source "$0"; d="$1"; p="$2"
-                pg_test__as_server_user "$(pg_test_bindir)/pg_ctl" -D "$d/data" -l "$d/server.log" -w -t 60 \(arguments)
-                """, args: [Self.script, dir, port])
+            let out = try Self.bash("""
+                source "$1"; d="$2"; p="$3"
+                pg_test__as_server_user "$(pg_test_bindir)/pg_ctl" -D "$d/data" -l "$d/server.log" -w -t 60 \(arguments) >&2 \
+                    && echo pgctl-ok
+                """, args: ["pgctl", Self.script, dir, port])
+            guard out.contains("pgctl-ok") else {
+                throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "pg_ctl \(arguments) failed"])
+            }
         }
 
         func stopFast() throws { try pgctl("-m fast stop") }
 
         func start() throws {
             try pgctl("""
-                -o "-c listen_addresses='' -k $d -p $p -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start
+                -o "-c listen_addresses='' -k $d -p $p -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
+                -c max_connections=100 -c shared_buffers=256MB" start
                 """)
         }
 
@@ -200,6 +208,7 @@ import Testing
         let dir = try Self.workspace()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let db = try TestDatabase("serverestart", serverURL: server.url)
+        Self.waitUntilTodaysFireStaysDue()
         let serve = try Serve(dir, db, instance: "restart", extra: ["--lease", "3"])
         defer { serve.kill() }
 
@@ -225,5 +234,15 @@ import Testing
         #expect(serve.exitStatus(within: Self.deadline) == 0, "\(serve.output)")
         try Self.expectStoredOnce(db)
         #expect(try db.scalar("SELECT count(*) FROM scheduled_runs WHERE status = 'running'") == 0)
+        // Recovered within the fire: the run the restart broke was started again by the same
+        // claim (not failed, not taken over), and the broken run is closed `aborted`.
+        let output = serve.output
+        #expect(output.contains("database went away during the scheduled run; running it again"), "\(output)")
+        #expect(try db.scalar("""
+            SELECT count(*) FROM scheduled_runs
+            WHERE fire_at = (SELECT min(fire_at) FROM scheduled_runs) AND status = 'succeeded' AND attempts = 1
+            """) == 1, "\(output)")
+        #expect(try db.scalar("SELECT count(*) FROM ingest_runs WHERE status = 'aborted'") >= 1)
+        if ProcessInfo.processInfo.environment["JUTSU_TEST_PRINT_SERVE_LOG"] != nil { print(output) }
     }
 }
