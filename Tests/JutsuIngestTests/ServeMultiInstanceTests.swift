@@ -47,11 +47,11 @@ import Testing
         #expect(b.exitStatus(within: Self.deadline) == 0, "\(b.output)")
 
         let r = try db.connect().execute("""
-            SELECT extract(epoch FROM fire_at)::bigint, status, attempts, instance FROM scheduled_runs
+            SELECT extract(epoch FROM fire_at)::bigint, status, attempts, instance, coalesce(error, '') FROM scheduled_runs
             WHERE pipeline = 'fast' ORDER BY fire_at
             """)
         let fires = (0..<r.rowCount).compactMap { r.int64($0, 0) }
-        let report = (0..<r.rowCount).map { "\(r.int64($0, 0) ?? 0) \(r.string($0, 1) ?? "") \(r.int64($0, 2) ?? 0) \(r.string($0, 3) ?? "")" }
+        let report = (0..<r.rowCount).map { "\(r.int64($0, 0) ?? 0) \(r.string($0, 1) ?? "") \(r.int64($0, 2) ?? 0) \(r.string($0, 3) ?? "") \(r.string($0, 4) ?? "")" }
         let firstFire = try #require(fires.first)
         // Every fire from the first one to shortly before the stop (a tick, plus a loaded
         // machine's delay), one row each: none missing, none twice (the key is the fire).
