@@ -27,6 +27,7 @@ extension CronExpression {
         // Local seconds before this one are already past (or fire at or before `after`).
         var fromSecond = Int(UnixTime.secondOfDay(local))
         let lastDay = date.adding(days: Int64(Self.searchYears) * 366)
+        let (hourValues, minuteValues, secondValues) = (hours.values, minutes.values, seconds.values)
         while date <= lastDay {
             guard months.contains(Int(date.month)) else {
                 date = Self.firstOfNextMonth(date)
@@ -34,9 +35,9 @@ extension CronExpression {
                 continue
             }
             if matchesDay(date) {
-                for hour in hours.values where hour >= fromSecond / 3600 {
-                    for minute in minutes.values where hour * 60 + minute >= fromSecond / 60 {
-                        for second in seconds.values where (hour * 60 + minute) * 60 + second >= fromSecond {
+                for hour in hourValues where hour >= fromSecond / 3600 {
+                    for minute in minuteValues where hour * 60 + minute >= fromSecond / 60 {
+                        for second in secondValues where (hour * 60 + minute) * 60 + second >= fromSecond {
                             let wall = UnixTime.seconds(date: date, hour: hour, minute: minute, second: second)
                             // A repeated local time already fired at its first occurrence.
                             if let fire = Self.fireInstant(ofLocal: wall, zone: zone), fire > after { return fire }
@@ -63,6 +64,8 @@ extension CronExpression {
         // time beyond `atOrBefore + maxOffset` cannot fire in time and is skipped without the
         // zone arithmetic (with a seconds field, the two hours ahead are 7,200 candidates).
         let maxOffset = (-4...4).map { Int64(zone.offsetSeconds(atUTC: atOrBefore + Int64($0) * 3_600)) }.max()!
+        let (hourValues, minuteValues, secondValues) = (Array(hours.values.reversed()), Array(minutes.values.reversed()),
+                                                        Array(seconds.values.reversed()))
         while date >= firstDay {
             guard months.contains(Int(date.month)) else {
                 // The last day of the previous month.
@@ -71,9 +74,9 @@ extension CronExpression {
                 continue
             }
             if matchesDay(date) {
-                for hour in hours.values.reversed() where hour <= toSecond / 3600 {
-                    for minute in minutes.values.reversed() where hour * 60 + minute <= toSecond / 60 {
-                        for second in seconds.values.reversed() where (hour * 60 + minute) * 60 + second <= toSecond {
+                for hour in hourValues where hour <= toSecond / 3600 {
+                    for minute in minuteValues where hour * 60 + minute <= toSecond / 60 {
+                        for second in secondValues where (hour * 60 + minute) * 60 + second <= toSecond {
                             let wall = UnixTime.seconds(date: date, hour: hour, minute: minute, second: second)
                             if wall - maxOffset > atOrBefore { continue }
                             if let fire = Self.fireInstant(ofLocal: wall, zone: zone), fire <= atOrBefore { return fire }
