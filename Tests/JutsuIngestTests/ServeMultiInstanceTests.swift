@@ -72,5 +72,6 @@ import Testing
         #expect(try ServeCommandTests.rows(db, "AAPL") == 127)
         #expect(try db.metadataMismatches() == 0)
         #expect(a.output.contains("cron=*/5 * * * * *"), "\(a.output)")
+        #expect(!a.output.contains("fires come closer together than --tick"), "\(a.output)")
     }
 }
