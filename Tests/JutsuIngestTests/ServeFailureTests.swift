@@ -221,7 +221,7 @@ import Testing
         #expect(beforeStop < Int64(Self.rowCount), "the run finished before the database stopped; make the input bigger")
 
         // The service comes back by itself and some fire completes the data.
-        let done = try ServeCommandTests.waitUntil(Self.deadline) {
+        let done = ServeCommandTests.waitUntil(Self.deadline) {
             guard let stored = try? Self.rows(db), stored == Int64(Self.rowCount) else { return false }
             return (try? db.scalar("""
                 SELECT count(*) FROM scheduled_runs s JOIN ingest_runs r USING (run_id)
