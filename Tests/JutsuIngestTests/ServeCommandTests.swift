@@ -13,10 +13,10 @@ import Testing
         let process: Process
         let log: String
 
-        init(_ dir: String, _ db: TestDatabase, instance: String, extra: [String] = []) throws {
+        init(_ dir: String, _ db: TestDatabase, instance: String, tick: Double = 1, extra: [String] = []) throws {
             log = "\(dir)/serve-\(instance).log"
             process = try CommandLineTool().start(
-                ["serve", "--pipelines", dir, "--database-url", db.url, "--instance", instance, "--tick", "1"] + extra,
+                ["serve", "--pipelines", dir, "--database-url", db.url, "--instance", instance, "--tick", "\(tick)"] + extra,
                 output: log)
         }
 
