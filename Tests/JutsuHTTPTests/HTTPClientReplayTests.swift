@@ -36,6 +36,19 @@ import Testing
         #expect(bars.bars.count == 1)
     }
 
+    /// A connection idle longer than `maxIdleConnectionAge` is not reused: a new one is opened.
+    @Test func aConnectionIdleTooLongIsReplaced() async throws {
+        let harness = try Harness(routes: [Harness.aapl()], maxIdleConnectionAge: 1)
+        defer { harness.server.stop() }
+        #expect(try await harness.get(aaplPath).status == 200)
+        #expect(try await harness.get(aaplPath).status == 200)
+        let reused = harness.server.connectionsAccepted
+        try await Task.sleep(for: .milliseconds(2_200))
+        #expect(try await harness.get(aaplPath).status == 200)
+        #expect(harness.server.connectionsAccepted == reused + 1)
+        #expect(harness.server.log.count == 3)
+    }
+
     @Test(arguments: [
         ReplayScenario.Fault(kind: .status, status: 429),
         ReplayScenario.Fault(kind: .status, status: 500),

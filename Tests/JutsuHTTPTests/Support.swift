@@ -30,14 +30,17 @@ struct Harness {
     let serverLog = LogLines()
 
     init(routes: [ReplayScenario.Route], retry: RetryPolicy = RetryPolicy(maxRetries: 5, baseDelay: 0.01),
-         rateLimits: [String: RateLimit] = [:], totalTimeout: Double = 10) throws {
+         rateLimits: [String: RateLimit] = [:], totalTimeout: Double = 10, maxIdleConnectionAge: Int = 86_400) throws {
         let serverLog = self.serverLog
         server = ReplayServer(scenario: ReplayScenario(routes: routes), root: realFixtures.appendingPathComponent("yahoo-chart"),
                               log: { serverLog.append($0) })
         try server.start()
         let clientLog = self.clientLog
         client = HTTPClient(
-            configuration: HTTPClientConfiguration(totalTimeout: totalTimeout, retry: retry, rateLimits: rateLimits),
+            // Connections never age out here: under a full parallel test run this test's task can
+            // wait minutes for a thread between two requests, past libcurl's default 118 s.
+            configuration: HTTPClientConfiguration(totalTimeout: totalTimeout, retry: retry, rateLimits: rateLimits,
+                                                   maxIdleConnectionAge: maxIdleConnectionAge),
             environment: HTTPClientEnvironment(log: { clientLog.append($0) }))
     }
 

@@ -43,6 +43,25 @@ import Testing
             """) == 0
     }
 
+    /// Without lookback, a re-run over unchanged files reads nothing: it succeeds with every
+    /// known series at 0 rows and their watermarks kept (a schedule re-runs it every fire).
+    @Test func aRunWithNothingNewSucceedsAndKeepsTheWatermarks() throws {
+        let dir = try Self.workspace()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = try TestDatabase("pipenothing")
+        let spec = Self.spec(dir, lookback: .bars(0))
+        let first = try Self.run(spec, db)
+        #expect(first.status == .succeeded, "\(first.error ?? "")")
+        let again = try Self.run(spec, db)
+        #expect(again.status == .succeeded, "\(again.error ?? "")")
+        #expect(again.series.map(\.symbol).sorted() == ["AAPL", "BRK.A"])
+        #expect(again.series.allSatisfy { $0.status == .succeeded && $0.rows.read == 0 })
+        #expect(try db.scalar("SELECT extract(epoch FROM watermark_ts)::bigint FROM pipeline_series_state WHERE symbol = 'AAPL'")
+                == 1_409_270_400)
+        #expect(try db.scalar("SELECT count(*) FROM pipeline_series_state WHERE last_status = 'succeeded'") == 2)
+        #expect(try db.scalar("SELECT count(*) FROM market_data") == 254)
+    }
+
     @Test func incrementalRunReadsNewBarsPlusLookbackAndMovesTheWatermark() throws {
         let dir = try Self.workspace()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -13,11 +13,11 @@ import Testing
         let process: Process
         let log: String
 
-        init(_ dir: String, _ db: TestDatabase, instance: String, extra: [String] = []) throws {
+        init(_ dir: String, _ db: TestDatabase, instance: String, tick: Double = 1, extra: [String] = []) throws {
             log = "\(dir)/serve-\(instance).log"
             process = try CommandLineTool().start(
                 // Any free port for the admin API: tests run in parallel, two instances per test.
-                ["serve", "--pipelines", dir, "--database-url", db.url, "--instance", instance, "--tick", "1",
+                ["serve", "--pipelines", dir, "--database-url", db.url, "--instance", instance, "--tick", "\(tick)",
                  "--bind", "127.0.0.1:0"] + extra,
                 output: log)
         }

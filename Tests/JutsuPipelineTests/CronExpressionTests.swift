@@ -133,9 +133,9 @@ import Testing
         #expect(error("0 0 0 * *") == "day-of-month 0 is out of range 1-31")
         #expect(error("0 0 * 13 *") == "month 13 is out of range 1-12")
         #expect(error("0 0 * * 8") == "day-of-week 8 is out of range 0-7")
-        #expect(error("0 0 * * *  *") == "expected 5 fields (minute hour day-of-month month day-of-week), got 6")
-        #expect(error("0 0 * *") == "expected 5 fields (minute hour day-of-month month day-of-week), got 4")
-        #expect(error("") == "expected 5 fields (minute hour day-of-month month day-of-week), got 0")
+        #expect(error("0 0 * * * * *") == "expected 5 fields (minute hour day-of-month month day-of-week) or 6 (second first), got 7")
+        #expect(error("0 0 * *") == "expected 5 fields (minute hour day-of-month month day-of-week) or 6 (second first), got 4")
+        #expect(error("") == "expected 5 fields (minute hour day-of-month month day-of-week) or 6 (second first), got 0")
         #expect(error("x * * * *") == "minute `x` is not a number")
         #expect(error("0 0 * FOO *") == "month `FOO` is not a number or name (JAN-DEC)")
         #expect(error("0 0 * * MOM") == "day-of-week `MOM` is not a number or name (SUN-SAT)")
@@ -149,6 +149,54 @@ import Testing
         #expect(error("1/2/3 * * * *") == "minute `1/2/3` has more than one `/`")
         #expect(error("-5 * * * *") == "minute `-5` is not a number")
         #expect(error("*/61 * * * *") == "minute step 61 is larger than the field (at most 59)")
+    }
+
+    /// Six fields: a seconds field first (Quartz, Spring, croner); five fields fire at second 0.
+    @Test func secondsField() throws {
+        let five = try CronExpression(parsing: "*/15 * * * *")
+        #expect(!five.hasSeconds)
+        #expect(five.seconds.values == [0])
+        #expect(five.minutes.values == [0, 15, 30, 45])
+        #expect(five.matches(minute: 15, hour: 3, day: 1, month: 1, weekday: 1, daysInMonth: 31))
+        #expect(!five.matches(second: 1, minute: 15, hour: 3, day: 1, month: 1, weekday: 1, daysInMonth: 31))
+
+        let every5 = try CronExpression(parsing: "*/5 * * * * *")
+        #expect(every5.hasSeconds)
+        #expect(every5.seconds.values == [0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55])
+        #expect(every5.minutes.values == Array(0...59))
+        #expect(every5.hours.values == Array(0...23))
+        #expect(try CronExpression(parsing: "10-12 * * * * *").seconds.values == [10, 11, 12])
+        #expect(try CronExpression(parsing: "10-30/7 * * * * *").seconds.values == [10, 17, 24])
+        #expect(try CronExpression(parsing: "7/20 * * * * *").seconds.values == [7, 27, 47])
+        #expect(try CronExpression(parsing: "0,1,30-31,59 * * * * *").seconds.values == [0, 1, 30, 31, 59])
+        // The other fields keep their place after the seconds.
+        let six = try CronExpression(parsing: "30 0 18 * * MON-FRI")
+        #expect(six.seconds.values == [30])
+        #expect(six.minutes.values == [0])
+        #expect(six.hours.values == [18])
+        #expect(six.daysOfWeek.values == [1, 2, 3, 4, 5])
+        #expect(try CronExpression(parsing: "0 0 0 L * *").lastDayOfMonth)
+        #expect(six.matches(second: 30, minute: 0, hour: 18, day: 3, month: 6, weekday: 1, daysInMonth: 30))
+        #expect(!six.matches(second: 0, minute: 0, hour: 18, day: 3, month: 6, weekday: 1, daysInMonth: 30))
+        // `0 * * * * *` is every minute at second 0, the same fires as `* * * * *`.
+        let everyMinute = try CronExpression(parsing: "0 * * * * *")
+        let five2 = try CronExpression(parsing: "* * * * *")
+        #expect([everyMinute.seconds, everyMinute.minutes, everyMinute.hours, everyMinute.daysOfMonth, everyMinute.months,
+                 everyMinute.daysOfWeek] == [five2.seconds, five2.minutes, five2.hours, five2.daysOfMonth, five2.months,
+                                             five2.daysOfWeek])
+
+        #expect(error("60 * * * * *") == "second 60 is out of range 0-59")
+        #expect(error("*/0 * * * * *") == "second step 0 must be at least 1")
+        #expect(error("*/61 * * * * *") == "second step 61 is larger than the field (at most 59)")
+        #expect(error("5-1 * * * * *") == "second range 5-1 is backwards (5 > 1)")
+        #expect(error("L * * * * *") == "second `L` is only allowed in day-of-month (or as `nL` in day-of-week)")
+        #expect(error("0 60 * * * *") == "minute 60 is out of range 0-59")
+        do {
+            _ = try CronExpression(parsing: "x * * * * *")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.field == "second")
+        }
     }
 
     @Test func errorCarriesTheField() {

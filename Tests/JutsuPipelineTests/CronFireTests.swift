@@ -105,4 +105,69 @@ import Testing
             }
         }
     }
+
+    /// With a seconds field, a chain of `nextFire` equals a second-by-second scan (UTC), and
+    /// `previousFire` finds each fire from any second up to the next one.
+    @Test func secondsFieldFiresEqualASecondScan() throws {
+        for text in ["*/5 * * * * *", "7,20-22 */2 * * * *", "0/15 30 * * * *", "59 59 23 L * *"] {
+            let cron = try CronExpression(parsing: text)
+            let start = Self.utc(2024, 2, 29, 22, 58) - 1
+            let end = start + 3 * 3600
+            var scanned: [Int64] = []
+            var t = start + 1
+            while t < end {
+                let d = UnixTime.civilDate(ofSeconds: t)
+                let s = Int(UnixTime.secondOfDay(t))
+                if cron.matches(second: s % 60, minute: s / 60 % 60, hour: s / 3600, day: Int(d.day), month: Int(d.month),
+                                weekday: d.weekday, daysInMonth: CivilDate.daysInMonth(year: Int(d.year), month: Int(d.month))) {
+                    scanned.append(t)
+                }
+                t += 1
+            }
+            var chained: [Int64] = []
+            var cursor = start
+            while let fire = cron.nextFire(after: cursor, zone: FixedOffsetZone.utc), fire < end {
+                chained.append(fire)
+                cursor = fire
+            }
+            #expect(chained == scanned, "\(text)")
+            #expect(!scanned.isEmpty, "\(text)")
+            for (i, fire) in scanned.prefix(30).enumerated() {
+                #expect(cron.previousFire(atOrBefore: fire, zone: FixedOffsetZone.utc) == fire, "\(text)")
+                let before = i + 1 < scanned.count ? scanned[i + 1] - 1 : fire
+                #expect(cron.previousFire(atOrBefore: before, zone: FixedOffsetZone.utc) == fire, "\(text)")
+            }
+        }
+        #expect(try Self.next("*/5 * * * * *", after: Self.utc(2024, 5, 1, 12, 0) + 3) == Self.utc(2024, 5, 1, 12, 0) + 5)
+        #expect(try Self.next("*/5 * * * * *", after: Self.utc(2024, 5, 1, 12, 0) + 55) == Self.utc(2024, 5, 1, 12, 1))
+        #expect(try Self.previous("*/5 * * * * *", atOrBefore: Self.utc(2024, 5, 1, 12, 0) + 4) == Self.utc(2024, 5, 1, 12, 0))
+        #expect(try Self.previous("30 0 0 1 1 *", atOrBefore: Self.utc(2024, 5, 1)) == Self.utc(2024, 1, 1) + 30)
+        // Five fields are unchanged: second 0 of each minute.
+        #expect(try Self.next("* * * * *", after: Self.utc(2024, 5, 1, 12, 0) + 1) == Self.utc(2024, 5, 1, 12, 1))
+        #expect(try Self.previous("* * * * *", atOrBefore: Self.utc(2024, 5, 1, 12, 0) + 59) == Self.utc(2024, 5, 1, 12, 0))
+    }
+
+    /// The cronie rules hold per second: the spring-forward gap fires once at its end, the
+    /// repeated hour of the fall-back does not fire again.
+    @Test func secondsFieldAcrossNewYorkDaylightSavingChanges() throws {
+        // 2024-03-10 02:00 EST -> 03:00 EDT at 07:00Z.
+        #expect(try Self.next("*/10 * * * * *", after: Self.utc(2024, 3, 10, 6, 59) + 50, Self.newYork)
+                == Self.utc(2024, 3, 10, 7))
+        #expect(try Self.next("*/10 * * * * *", after: Self.utc(2024, 3, 10, 7), Self.newYork) == Self.utc(2024, 3, 10, 7) + 10)
+        #expect(try Self.next("15 30 2 * * *", after: Self.utc(2024, 3, 10, 6), Self.newYork) == Self.utc(2024, 3, 10, 7))
+        #expect(try Self.previous("*/10 * * * * *", atOrBefore: Self.utc(2024, 3, 10, 7) + 9, Self.newYork)
+                == Self.utc(2024, 3, 10, 7))
+        #expect(try Self.previous("*/10 * * * * *", atOrBefore: Self.utc(2024, 3, 10, 7) - 1, Self.newYork)
+                == Self.utc(2024, 3, 10, 7) - 10)
+        // 2024-11-03 02:00 EDT -> 01:00 EST at 06:00Z: 01:59:50 EDT (05:59:50Z), then 02:00:00 EST (07:00Z).
+        #expect(try Self.next("*/10 * * * * *", after: Self.utc(2024, 11, 3, 5, 59) + 45, Self.newYork)
+                == Self.utc(2024, 11, 3, 5, 59) + 50)
+        #expect(try Self.next("*/10 * * * * *", after: Self.utc(2024, 11, 3, 5, 59) + 50, Self.newYork)
+                == Self.utc(2024, 11, 3, 7))
+        // In the repeated hour, the previous fire is the last one of the first pass.
+        #expect(try Self.previous("*/10 * * * * *", atOrBefore: Self.utc(2024, 11, 3, 6, 30), Self.newYork)
+                == Self.utc(2024, 11, 3, 5, 59) + 50)
+        #expect(try Self.previous("5 30 1 * * *", atOrBefore: Self.utc(2024, 11, 3, 6, 40), Self.newYork)
+                == Self.utc(2024, 11, 3, 5, 30) + 5)
+    }
 }

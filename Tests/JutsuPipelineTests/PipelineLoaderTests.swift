@@ -158,6 +158,11 @@ extension Interpolation {
         #expect(try spec(base + "lookback: 90m").lookback == .seconds(5400))
         #expect(try spec(base + "lookback: 2w").lookback == .seconds(1_209_600))
         #expect(try spec(base + "schedule: {cron: '@hourly', jitter: 30}").schedule?.jitterSeconds == 30)
+        // Six fields: seconds first.
+        let everyFive = try spec(base + "schedule: {cron: '*/5 * * * * *', jitter: 2}").schedule
+        #expect(everyFive?.cron.hasSeconds == true)
+        #expect(everyFive?.cron.seconds.values == [0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55])
+        #expect(lines(base + "schedule: {cron: '61 * * * * *'}") == ["p.yaml:4:18: `schedule.cron`: second 61 is out of range 0-59"])
         #expect(try spec(base + "freshness: {rto: 45s}").freshness?.rtoSeconds == 45)
         #expect(lines(base + "lookback: -1") == ["p.yaml:4:11: `lookback` must be a number of bars or a duration like 3d, got `-1`"])
         #expect(lines(base + "lookback: 3mo").count == 1)
@@ -235,7 +240,7 @@ extension Interpolation {
             "p.yaml:2:9: missing required key `paths` in `source`",
             "p.yaml:3:12: `timeframe` must be one of 1m 5m 15m 30m 1h 1d 1w 1mo, got `7m`",
             "p.yaml:4:14: `concurrency` must be an integer 1-64, got `65`",
-            "p.yaml:5:18: `schedule.cron`: expected 5 fields (minute hour day-of-month month day-of-week), got 4",
+            "p.yaml:5:18: `schedule.cron`: expected 5 fields (minute hour day-of-month month day-of-week) or 6 (second first), got 4",
         ])
     }
 

@@ -22,8 +22,13 @@ public final class TestDatabase: @unchecked Sendable {
         return url
     }
 
-    public init(_ label: String = "t", migrate: Bool = true) throws {
-        serverURL = try Self.serverURL()
+    public convenience init(_ label: String = "t", migrate: Bool = true) throws {
+        try self.init(label, serverURL: try Self.serverURL(), migrate: migrate)
+    }
+
+    /// A fresh database on another server (e.g. a second throwaway server a test restarts).
+    public init(_ label: String, serverURL: String, migrate: Bool = true) throws {
+        self.serverURL = serverURL
         let safe = label.lowercased().filter { $0.isLetter || $0.isNumber }.prefix(20)
         name = "jt_\(safe)_\(UInt32.random(in: 0...UInt32.max))"
         let admin = try PGConnection(conninfo: serverURL, database: "postgres")

@@ -45,6 +45,7 @@ final class CurlEasy {
         if let ca = configuration.caPath { setString(CURLOPT_CAINFO, ca) }
         setString(CURLOPT_USERAGENT, configuration.userAgent)
         setLong(CURLOPT_TCP_KEEPALIVE, 1)
+        setLong(CURLOPT_MAXAGE_CONN, configuration.maxIdleConnectionAge)
         setDataCallback(CURLOPT_WRITEFUNCTION) { data, size, count, user in
             let n = size * count
             guard let user, let data else { return n }

@@ -23,6 +23,10 @@ public struct HTTPClientConfiguration: Sendable {
     /// Easy handles kept for reuse (each keeps its connections alive): the most requests in flight
     /// that reuse a connection.
     public var maxIdleHandles: Int
+    /// Seconds a connection may sit idle and still be reused (libcurl's `CURLOPT_MAXAGE_CONN`,
+    /// whose default is 118): an older one is closed and a new one opened, since servers and
+    /// middleboxes drop idle connections silently.
+    public var maxIdleConnectionAge: Int
 
     public init(
         connectTimeout: Double = 10,
@@ -33,7 +37,8 @@ public struct HTTPClientConfiguration: Sendable {
         userAgent: String = "jutsu-ingest/\(HTTPClientConfiguration.version)",
         retry: RetryPolicy = .legacy,
         rateLimits: [String: RateLimit] = RateLimit.defaults,
-        maxIdleHandles: Int = 8
+        maxIdleHandles: Int = 8,
+        maxIdleConnectionAge: Int = 118
     ) {
         self.connectTimeout = connectTimeout
         self.totalTimeout = totalTimeout
@@ -44,6 +49,7 @@ public struct HTTPClientConfiguration: Sendable {
         self.retry = retry
         self.rateLimits = rateLimits
         self.maxIdleHandles = maxIdleHandles
+        self.maxIdleConnectionAge = maxIdleConnectionAge
     }
 
     public func with(_ change: (inout HTTPClientConfiguration) -> Void) -> HTTPClientConfiguration {

@@ -308,6 +308,15 @@ public struct PipelinePlanner {
                 if tallies[key] == nil { tallies[key] = PlanTally.Series() }
             }
         }
+        // Series the pipeline loaded before that have nothing new in their window still get a
+        // line (0 rows, they succeed and keep their watermark): a scheduled re-run over files
+        // with nothing new succeeds instead of finding "no rows for this pipeline".
+        if selection == nil {
+            for state in states where state.watermark != nil {
+                guard let key = Self.key(state), key.timeframe == spec.timeframe, tallies[key] == nil else { continue }
+                tallies[key] = PlanTally.Series()
+            }
+        }
         var series: [PipelinePlan.Series] = []
         for (key, tally) in tallies.sorted(by: { $0.key < $1.key }) {
             let window = windows.byKey[key]

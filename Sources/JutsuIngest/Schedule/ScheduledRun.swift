@@ -10,6 +10,13 @@ import Logging
 ///
 /// Series that still fail stay flagged in `pipeline_series_state` (the runner records
 /// `consecutive_failures`), so the next fire reads them from their old watermark again.
+///
+/// When the database goes away under the fire (server restarted, connection lost), the run is
+/// started again within the fire once the database is back (`databaseRetries`, backing off from
+/// `databaseBackoff`), as long as this instance still holds the claim: it reads from the series'
+/// watermarks again, so the batches committed before stay (unchanged) and the batch in flight,
+/// rolled back, is loaded again. The broken run's `ingest_runs` row is closed `aborted` by the
+/// next run. Starting the claim and recording the outcome reconnect the same way.
 struct ScheduledRun {
     let scheduler: Scheduler
     let pipeline: ScheduledPipeline
@@ -27,11 +34,11 @@ struct ScheduledRun {
         let instance = scheduler.instance
         let lease = scheduler.configuration.lease
         let clock = scheduler.clock
-        let connection: PGConnection
         do {
-            connection = try scheduler.connect()
-            guard try SchedulerStore(connection: connection).start(pipeline: name, fireAt: fireAt, instance: instance,
-                                                                   leaseUntil: clock() + lease) else {
+            guard try withDatabase("start the scheduled run", { connection in
+                try SchedulerStore(connection: connection).start(pipeline: name, fireAt: fireAt, instance: instance,
+                                                                 leaseUntil: clock() + lease)
+            }) else {
                 scheduler.logger.warning("scheduled run lost its claim before it started",
                                          metadata: ["pipeline": "\(name)", "fire_at": "\(fireAt)"])
                 return
@@ -54,9 +61,12 @@ struct ScheduledRun {
         heartbeat.stop()
 
         do {
-            let store = SchedulerStore(connection: connection)
-            if !(try store.finish(pipeline: name, fireAt: fireAt, instance: instance, status: outcome.status,
-                                  runID: outcome.runID, error: outcome.error, now: clock())) {
+            let recorded = try withDatabase("record the scheduled run") { connection in
+                try SchedulerStore(connection: connection).finish(
+                    pipeline: name, fireAt: fireAt, instance: instance, status: outcome.status,
+                    runID: outcome.runID, error: outcome.error, now: clock())
+            }
+            if !recorded {
                 scheduler.logger.warning("scheduled run finished after another instance took its claim over",
                                          metadata: ["pipeline": "\(name)", "fire_at": "\(fireAt)"])
             }
@@ -71,18 +81,66 @@ struct ScheduledRun {
         }
     }
 
-    /// The run, then re-runs restricted to the series still failing.
+    /// `body` on a fresh connection; after a database outage, again (backing off) up to
+    /// `databaseRetries` times. Other errors, and the outage after the last retry, are thrown.
+    func withDatabase<R>(_ what: String, _ body: (PGConnection) throws -> R) throws -> R {
+        var retry = 0
+        while true {
+            do {
+                return try body(try scheduler.connect())
+            } catch {
+                guard DatabaseOutage.isOutage(error), retry < scheduler.configuration.databaseRetries else { throw error }
+                let delay = scheduler.configuration.databaseBackoff(beforeRetry: retry)
+                retry += 1
+                scheduler.logger.warning("database unreachable; retrying", metadata: [
+                    "pipeline": "\(pipeline.name)", "step": "\(what)", "error": "\(error)", "retry": "\(retry)",
+                    "retry_in_seconds": "\(delay)"])
+                scheduler.sleep(delay)
+            }
+        }
+    }
+
+    /// False when another instance holds the fire's claim now (this one's lease passed while the
+    /// database was away and the fire was taken over). True when the database cannot tell yet.
+    func stillHoldsClaim() -> Bool {
+        do {
+            return try SchedulerStore(connection: try scheduler.connect()).heartbeat(
+                pipeline: pipeline.name, fireAt: fireAt, instance: scheduler.instance,
+                leaseUntil: scheduler.clock() + scheduler.configuration.lease)
+        } catch {
+            return true
+        }
+    }
+
+    /// The run (started again while the database goes away under it), then re-runs restricted to
+    /// the series still failing.
     func runWithRetries() -> Outcome {
         var request = PipelineRunRequest(now: scheduler.clock(), trigger: "schedule")
-        let first: PipelineRunSummary
-        do {
-            first = try scheduler.run(pipeline.spec, request)
-        } catch let error as PipelineRunError {
-            if case .busy = error { return Outcome(status: "skipped", error: error.description) }
-            return Outcome(status: "failed", error: error.description)
-        } catch {
-            return Outcome(status: "failed", error: "\(error)")
+        var outages = 0
+        var completed: PipelineRunSummary?
+        while completed == nil {
+            do {
+                completed = try scheduler.run(pipeline.spec, request)
+            } catch let error as PipelineRunError {
+                if case .busy = error { return Outcome(status: "skipped", error: error.description) }
+                return Outcome(status: "failed", error: error.description)
+            } catch {
+                guard DatabaseOutage.isOutage(error), outages < scheduler.configuration.databaseRetries else {
+                    return Outcome(status: "failed", error: "\(error)")
+                }
+                let delay = scheduler.configuration.databaseBackoff(beforeRetry: outages)
+                outages += 1
+                scheduler.logger.warning("database went away during the scheduled run; running it again", metadata: [
+                    "pipeline": "\(pipeline.name)", "fire_at": "\(UnixTime.iso8601(fireAt))", "error": "\(error)",
+                    "retry": "\(outages)", "retry_in_seconds": "\(delay)"])
+                scheduler.sleep(delay)
+                guard stillHoldsClaim() else {
+                    return Outcome(status: "skipped", error: "the claim passed to another instance while the database was away")
+                }
+                request.now = scheduler.clock()
+            }
         }
+        let first = completed!
         var failing = Self.failedSymbols(first)
         guard first.status != .succeeded else { return Outcome(status: "succeeded", runID: first.runID) }
         guard !failing.isEmpty else { return Outcome(status: first.status.rawValue, runID: first.runID, error: first.error) }

@@ -19,6 +19,8 @@ import Logging
 /// - An instance that dies leaves its claim until the lease passes; the next tick of any
 ///   instance then takes the fire over (attempts + 1), or closes it `skipped` when a later
 ///   fire of the pipeline already exists.
+/// - A run the database went away under (restart, lost connection) is run again within its
+///   fire once the database is back, while this instance holds the claim (`ScheduledRun`).
 public final class Scheduler: @unchecked Sendable {
     /// Runs one pipeline run; default: `PipelineRunner`.
     public typealias Run = @Sendable (PipelineSpec, PipelineRunRequest) throws -> PipelineRunSummary

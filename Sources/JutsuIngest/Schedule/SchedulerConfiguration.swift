@@ -12,14 +12,27 @@ public struct SchedulerConfiguration: Sendable {
     public var retries: Int
     /// Seconds before the first re-run; each further re-run waits twice as long. Default 10.
     public var retryBackoff: Double
+    /// Times a fire's run is started again, within the fire, after the database went away under
+    /// it (server restarted, connection lost), while the instance still holds the claim.
+    /// Default 10.
+    public var databaseRetries: Int
+    /// Seconds before the first such restart; doubling, at most a minute. Default 1.
+    public var databaseBackoff: Double
 
     public init(lease: Int64 = 60, heartbeatInterval: Double? = nil, catchUpHorizon: Int64 = 86_400,
-                retries: Int = 2, retryBackoff: Double = 10) {
+                retries: Int = 2, retryBackoff: Double = 10, databaseRetries: Int = 10, databaseBackoff: Double = 1) {
         self.lease = lease
         self.heartbeatInterval = heartbeatInterval ?? Double(lease) / 3
         self.catchUpHorizon = catchUpHorizon
         self.retries = retries
         self.retryBackoff = retryBackoff
+        self.databaseRetries = databaseRetries
+        self.databaseBackoff = databaseBackoff
+    }
+
+    /// Seconds to wait before restart `n` (0-based) of a run the database went away under.
+    public func databaseBackoff(beforeRetry n: Int) -> Double {
+        min(60, databaseBackoff * Double(1 << min(n, 16)))
     }
 
     /// Seconds to wait before re-run `n` (0-based).

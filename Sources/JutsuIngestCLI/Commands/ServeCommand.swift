@@ -42,10 +42,14 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("shutdown-timeout"), help: "Seconds to wait for running runs after SIGTERM or SIGINT.")
     var shutdownTimeout: Double = 60
 
+    @Option(help: "Seconds a claim in scheduled_runs stays this instance's without a heartbeat (heartbeat every third); after that another instance takes the fire over.")
+    var lease: Int64 = SchedulerConfiguration().lease
+
     @Option(help: "Admin HTTP API address HOST:PORT (port 0: any free port), or `none` for no API.")
     var bind: String = AdminBind.default.description
 
     func validate() throws {
+        guard lease >= 1, lease <= 86_400 else { throw ValidationError("--lease must be between 1 and 86400 seconds") }
         guard AdminBind(parsing: bind) != nil else { throw ValidationError("--bind '\(bind)': expected HOST:PORT or none") }
         guard tick >= 0.1, tick <= 3600 else { throw ValidationError("--tick must be between 0.1 and 3600 seconds") }
         guard shutdownTimeout >= 0 else { throw ValidationError("--shutdown-timeout must not be negative") }
@@ -77,16 +81,17 @@ struct ServeCommand: ParsableCommand {
         let conninfo = target.conninfo
         let scheduler: Scheduler
         do {
-            scheduler = try Scheduler(pipelines: specs, instance: instanceID, logger: logger) {
+            scheduler = try Scheduler(pipelines: specs, instance: instanceID,
+                                      configuration: SchedulerConfiguration(lease: lease), logger: logger) {
                 try PGConnection(conninfo: conninfo, logger: logger)
             }
         } catch {
             throw CLIError(message: "\(error)", exitCode: ExitCode(ExitCodes.usage))
         }
         logger.notice("serve started", metadata: [
-            "instance": "\(instanceID)", "pipelines": "\(pipelines)", "tick": "\(tick)", "database": "\(target.redactedDescription)",
+            "instance": "\(instanceID)", "pipelines": "\(pipelines)", "tick": "\(tick)", "lease": "\(lease)", "database": "\(target.redactedDescription)",
         ])
-        Self.logSchedule(scheduler, logger: logger)
+        Self.logSchedule(scheduler, tick: tick, logger: logger)
 
         let pulse = SchedulerPulse(tickSeconds: tick)
         let admin = try startAdmin(scheduler: scheduler, pulse: pulse, token: token, conninfo: conninfo, logger: logger)
@@ -118,7 +123,7 @@ struct ServeCommand: ParsableCommand {
                         ])
                         if scheduler.pipelines.isEmpty { logger.warning("no scheduled pipeline left: nothing will run") }
                         admin?.freshness.update(freshnessInputs(logger: logger))
-                        Self.logSchedule(scheduler, logger: logger)
+                        Self.logSchedule(scheduler, tick: tick, logger: logger)
                     } catch {
                         logger.error("reload failed; the previous pipelines stay", metadata: ["error": "\(error)"])
                     }
@@ -184,8 +189,10 @@ struct ServeCommand: ParsableCommand {
         _exit(ExitCodes.failure)
     }
 
-    /// One line per scheduled pipeline: cron, zone, next fire in UTC and in the schedule's zone.
-    static func logSchedule(_ scheduler: Scheduler, logger: Logger) {
+    /// One line per scheduled pipeline: cron, zone, next fire in UTC and in the schedule's zone;
+    /// a warning when fires come closer together than a tick (a tick claims only the newest due
+    /// fire, so the ones in between would not run).
+    static func logSchedule(_ scheduler: Scheduler, tick: Double, logger: Logger) {
         let now = Int64(Date().timeIntervalSince1970)
         for pipeline in scheduler.pipelines {
             var metadata: Logger.Metadata = [
@@ -197,6 +204,11 @@ struct ServeCommand: ParsableCommand {
                 metadata["next_fire_local"] = "\(localTime(next, zone: pipeline.zone, name: pipeline.schedule.timezone))"
                 let jitter = pipeline.jitter(fireAt: next)
                 if jitter > 0 { metadata["jitter_seconds"] = "\(jitter)" }
+                if let after = pipeline.schedule.cron.nextFire(after: next, zone: pipeline.zone), Double(after - next) <= tick {
+                    logger.warning("fires come closer together than --tick: some will not run", metadata: [
+                        "pipeline": "\(pipeline.name)", "cron": "\(pipeline.schedule.cron)", "tick": "\(tick)",
+                        "seconds_between_fires": "\(after - next)"])
+                }
             } else {
                 metadata["next_fire_utc"] = "never"
             }

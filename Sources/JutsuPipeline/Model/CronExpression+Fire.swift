@@ -1,7 +1,8 @@
 import JutsuCore
 
-/// Fire times: the instants (UTC seconds, whole minutes of local time) at which the expression
-/// fires when read in a time zone.
+/// Fire times: the instants (UTC seconds; whole minutes of local time for a five-field
+/// expression, whole seconds with a seconds field) at which the expression fires when read in a
+/// time zone.
 ///
 /// Daylight-saving time follows cronie / Vixie cron, so that a schedule written for wall-clock
 /// time neither runs twice nor is lost at a change:
@@ -11,8 +12,8 @@ import JutsuCore
 /// - a local time that happens twice (fall-back, 01:30 in New York on 2024-11-03) fires once,
 ///   at its first occurrence (01:30 EDT = 05:30Z).
 ///
-/// The search walks local calendar fields, skipping whole months, days and hours that cannot
-/// match, so a yearly expression costs a few hundred steps, not half a million minutes. It
+/// The search walks local calendar fields, skipping whole months, days, hours and minutes that
+/// cannot match, so a yearly expression costs a few hundred steps, not half a million minutes. It
 /// looks at most `searchYears` ahead (or back): `30 0 31 2 *` never fires and gives `nil`.
 extension CronExpression {
     /// How far `nextFire` and `previousFire` search. Feb 29 on a given weekday recurs within 28 years.
@@ -23,26 +24,29 @@ extension CronExpression {
     public func nextFire(after: Int64, zone: any ZoneRule) -> Int64? {
         let local = zone.local(fromUTC: after)
         var date = UnixTime.civilDate(ofSeconds: local)
-        // Local minutes before this one are already past (or fire at or before `after`).
-        var fromMinute = Int(UnixTime.secondOfDay(local) / 60)
+        // Local seconds before this one are already past (or fire at or before `after`).
+        var fromSecond = Int(UnixTime.secondOfDay(local))
         let lastDay = date.adding(days: Int64(Self.searchYears) * 366)
+        let (hourValues, minuteValues, secondValues) = (hours.values, minutes.values, seconds.values)
         while date <= lastDay {
             guard months.contains(Int(date.month)) else {
                 date = Self.firstOfNextMonth(date)
-                fromMinute = 0
+                fromSecond = 0
                 continue
             }
             if matchesDay(date) {
-                for hour in hours.values where hour >= fromMinute / 60 {
-                    for minute in minutes.values where hour * 60 + minute >= fromMinute {
-                        let wall = UnixTime.seconds(date: date, hour: hour, minute: minute, second: 0)
-                        // A repeated local time already fired at its first occurrence.
-                        if let fire = Self.fireInstant(ofLocal: wall, zone: zone), fire > after { return fire }
+                for hour in hourValues where hour >= fromSecond / 3600 {
+                    for minute in minuteValues where hour * 60 + minute >= fromSecond / 60 {
+                        for second in secondValues where (hour * 60 + minute) * 60 + second >= fromSecond {
+                            let wall = UnixTime.seconds(date: date, hour: hour, minute: minute, second: second)
+                            // A repeated local time already fired at its first occurrence.
+                            if let fire = Self.fireInstant(ofLocal: wall, zone: zone), fire > after { return fire }
+                        }
                     }
                 }
             }
             date = date.adding(days: 1)
-            fromMinute = 0
+            fromSecond = 0
         }
         return nil
     }
@@ -54,25 +58,34 @@ extension CronExpression {
         // can have its first occurrence before now.
         let local = zone.local(fromUTC: atOrBefore) + 7_200
         var date = UnixTime.civilDate(ofSeconds: local)
-        var toMinute = Int(UnixTime.secondOfDay(local) / 60)
+        var toSecond = Int(UnixTime.secondOfDay(local))
         let firstDay = date.adding(days: -Int64(Self.searchYears) * 366)
+        // Every instant of a local time `wall` near now is at least `wall - maxOffset`: a wall
+        // time beyond `atOrBefore + maxOffset` cannot fire in time and is skipped without the
+        // zone arithmetic (with a seconds field, the two hours ahead are 7,200 candidates).
+        let maxOffset = (-4...4).map { Int64(zone.offsetSeconds(atUTC: atOrBefore + Int64($0) * 3_600)) }.max()!
+        let (hourValues, minuteValues, secondValues) = (Array(hours.values.reversed()), Array(minutes.values.reversed()),
+                                                        Array(seconds.values.reversed()))
         while date >= firstDay {
             guard months.contains(Int(date.month)) else {
                 // The last day of the previous month.
                 date = CivilDate(year: Int(date.year), month: Int(date.month), day: 1)!.adding(days: -1)
-                toMinute = 1439
+                toSecond = 86_399
                 continue
             }
             if matchesDay(date) {
-                for hour in hours.values.reversed() where hour <= toMinute / 60 {
-                    for minute in minutes.values.reversed() where hour * 60 + minute <= toMinute {
-                        let wall = UnixTime.seconds(date: date, hour: hour, minute: minute, second: 0)
-                        if let fire = Self.fireInstant(ofLocal: wall, zone: zone), fire <= atOrBefore { return fire }
+                for hour in hourValues where hour <= toSecond / 3600 {
+                    for minute in minuteValues where hour * 60 + minute <= toSecond / 60 {
+                        for second in secondValues where (hour * 60 + minute) * 60 + second <= toSecond {
+                            let wall = UnixTime.seconds(date: date, hour: hour, minute: minute, second: second)
+                            if wall - maxOffset > atOrBefore { continue }
+                            if let fire = Self.fireInstant(ofLocal: wall, zone: zone), fire <= atOrBefore { return fire }
+                        }
                     }
                 }
             }
             date = date.adding(days: -1)
-            toMinute = 1439
+            toSecond = 86_399
         }
         return nil
     }

@@ -1,5 +1,7 @@
 /// A five-field cron expression (minute hour day-of-month month day-of-week), Vixie cron
-/// dialect.
+/// dialect, or a six-field one with a seconds field first (second minute hour day-of-month month
+/// day-of-week, as in Quartz, Spring and croner: `*/5 * * * * *` fires every five seconds). A
+/// five-field expression fires at second 0 of its minutes.
 ///
 /// Each field is `*`, a number or name, a range `a-b`, a step `*/n`, `a-b/n` or `a/n` (`a`
 /// through the field's maximum), or a comma list of those. Months may be written `JAN`-`DEC`
@@ -14,6 +16,10 @@
 public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
     /// The expression as written.
     public let text: String
+    /// Seconds 0...59 (`0` alone for a five-field expression).
+    public let seconds: CronField
+    /// Written with the six-field form (a seconds field first).
+    public let hasSeconds: Bool
     /// Minutes 0...59.
     public let minutes: CronField
     /// Hours 0...23.
@@ -52,12 +58,14 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
             }
             body = macro.expression
         }
-        let parts = body.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-        guard parts.count == 5 else {
+        var parts = body.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        guard parts.count == 5 || parts.count == 6 else {
             throw CronError(
                 field: nil,
-                message: "expected 5 fields (minute hour day-of-month month day-of-week), got \(parts.count)")
+                message: "expected 5 fields (minute hour day-of-month month day-of-week) or 6 (second first), got \(parts.count)")
         }
+        hasSeconds = parts.count == 6
+        seconds = hasSeconds ? try Self.parse(parts.removeFirst(), .second).values : CronField([0])
         minutes = try Self.parse(parts[0], .minute).values
         hours = try Self.parse(parts[1], .hour).values
         let dom = try Self.parse(parts[2], .dayOfMonth)
@@ -71,10 +79,11 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
         dayOfWeekIsStar = parts[4].hasPrefix("*")
     }
 
-    /// True when the expression fires at that local wall-clock minute. `weekday` is 0...6
-    /// (0 = Sunday); `daysInMonth` is the length of the month `day` is in (for `L` and `nL`).
-    public func matches(minute: Int, hour: Int, day: Int, month: Int, weekday: Int, daysInMonth: Int) -> Bool {
-        guard minutes.contains(minute), hours.contains(hour), months.contains(month) else { return false }
+    /// True when the expression fires at that local wall-clock second (second 0 of the minute
+    /// unless given). `weekday` is 0...6 (0 = Sunday); `daysInMonth` is the length of the month
+    /// `day` is in (for `L` and `nL`).
+    public func matches(second: Int = 0, minute: Int, hour: Int, day: Int, month: Int, weekday: Int, daysInMonth: Int) -> Bool {
+        guard seconds.contains(second), minutes.contains(minute), hours.contains(hour), months.contains(month) else { return false }
         let domMatch = daysOfMonth.contains(day) || (lastDayOfMonth && day == daysInMonth)
         let dowMatch = daysOfWeek.contains(weekday) || (lastWeekdays.contains(weekday) && day + 7 > daysInMonth)
         if dayOfMonthIsStar || dayOfWeekIsStar { return domMatch && dowMatch }
@@ -84,10 +93,11 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
     // MARK: - Parsing
 
     enum Field {
-        case minute, hour, dayOfMonth, month, dayOfWeek
+        case second, minute, hour, dayOfMonth, month, dayOfWeek
 
         var name: String {
             switch self {
+            case .second: "second"
             case .minute: "minute"
             case .hour: "hour"
             case .dayOfMonth: "day-of-month"
@@ -99,7 +109,7 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
         /// Accepted numbers (day-of-week accepts 7 for Sunday).
         var range: ClosedRange<Int> {
             switch self {
-            case .minute: 0...59
+            case .second, .minute: 0...59
             case .hour: 0...23
             case .dayOfMonth: 1...31
             case .month: 1...12
@@ -230,7 +240,8 @@ public struct CronField: Sendable, Equatable, CustomStringConvertible {
 /// Why a cron expression was refused. `message` names the field, e.g. "day-of-month 32 is out
 /// of range 1-31".
 public struct CronError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// `minute`, `hour`, `day-of-month`, `month`, `day-of-week`; `nil` for the whole expression.
+    /// `second`, `minute`, `hour`, `day-of-month`, `month`, `day-of-week`; `nil` for the whole
+    /// expression.
     public var field: String?
     public var message: String
 
