@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import JutsuCore
 import JutsuCSV
 import JutsuIngest
 
@@ -17,6 +18,9 @@ public struct FreshnessSnapshot: Sendable {
     let body: ByteBuffer
     /// The same, gzip-compressed once (for clients that send `Accept-Encoding: gzip`).
     let gzipBody: ByteBuffer
+    /// Answer headers (`X-Jutsu-Snapshot-At`, caching), made once: nothing is formatted per request.
+    let headers: HTTPFields
+    let gzipHeaders: HTTPFields
 
     init(rows: [FreshnessRow], at: Int64, warnings: [String], computedAt: Double, generation: Int) {
         self.rows = rows
@@ -27,5 +31,12 @@ public struct FreshnessSnapshot: Sendable {
         let json = FreshnessReporter.json(rows, at: at, warnings: warnings)
         body = ByteBuffer(string: json)
         gzipBody = ByteBuffer(bytes: GzipWriter.compress(Array(json.utf8)))
+        var fields = HTTPFields()
+        fields[.init("X-Jutsu-Snapshot-At")!] = UnixTime.iso8601(at)
+        fields[.cacheControl] = "no-cache"
+        fields[.vary] = "Accept-Encoding"
+        headers = fields
+        fields[.contentEncoding] = "gzip"
+        gzipHeaders = fields
     }
 }

@@ -105,6 +105,7 @@ enum OpenAPIDocument {
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Readiness"}}}}}}},
         "/api/v1/freshness": {"get": {
           "summary": "Freshness of every series, from a snapshot recomputed at most every 2 s (header X-Jutsu-Snapshot-At).",
+          "description": "The unfiltered report is sent gzip-compressed (Content-Encoding: gzip) to clients that send Accept-Encoding: gzip.",
           "parameters": [
             {"name": "tier", "in": "query", "schema": {"type": "string", "enum": ["critical", "standard", "low"]}},
             {"name": "timeframe", "in": "query", "schema": {"type": "string"}},

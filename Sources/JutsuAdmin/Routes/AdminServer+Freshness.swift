@@ -17,20 +17,13 @@ extension AdminServer {
         } catch {
             throw AdminAPIError.database(error)
         }
-        var headers = HTTPFields()
-        headers[.init("X-Jutsu-Snapshot-At")!] = UnixTime.iso8601(snapshot.at)
-        headers[.cacheControl] = "no-cache"
-        headers[.vary] = "Accept-Encoding"
         guard !filter.isEmpty else {
-            if Self.acceptsGzip(request) {
-                headers[.contentEncoding] = "gzip"
-                return JSONBody.response(snapshot.gzipBody, headers: headers)
-            }
-            return JSONBody.response(snapshot.body, headers: headers)
+            if Self.acceptsGzip(request) { return JSONBody.response(snapshot.gzipBody, headers: snapshot.gzipHeaders) }
+            return JSONBody.response(snapshot.body, headers: snapshot.headers)
         }
         let rows = snapshot.rows.filter(filter.matches)
         let json = FreshnessReporter.json(rows, at: snapshot.at, warnings: snapshot.warnings)
-        return JSONBody.response(ByteBuffer(string: json), headers: headers)
+        return JSONBody.response(ByteBuffer(string: json), headers: snapshot.headers)
     }
 
     /// Whether `Accept-Encoding` lists gzip (or `*`) without `q=0`.
