@@ -9,12 +9,12 @@ enum DashboardStyle {
         nav.tiers a{margin-right:8px}nav.tiers a.current{font-weight:bold;text-decoration:underline}
         form.filters{margin:6px 0}form.filters label{margin-right:10px}input[type=number]{width:4.5em}
         ul.legend{list-style:none;padding:0;margin:6px 0;display:flex;flex-wrap:wrap;gap:4px 14px}
-        ul.legend svg{vertical-align:-1px}
+        ul.legend svg{display:inline;vertical-align:-1px}
         table{border-collapse:collapse}th,td{padding:1px 8px 1px 0;text-align:left;white-space:nowrap}
         thead th{font-weight:600;border-bottom:1px solid #d5d9e0;vertical-align:bottom}
         tbody th{font-weight:500}td.n{text-align:right}
         table.heat tbody tr:hover{background:#f2f5fa}table.pipelines td,table.pipelines th{padding-right:12px}
-        svg.hm{display:block}svg.hm rect{height:14px}svg.axis text{font-size:9px;fill:#5b6270}
+        svg.hm{display:block}svg.hm rect{height:14px}svg.axis{overflow:visible;display:block}svg.axis text{font-size:9px;fill:#5b6270;text-anchor:middle}
         .hm .fresh{fill:#4caf50}.hm .aging{fill:#f5c242}.hm .stale{fill:#e53935}.hm .missing{fill:#8e44ad}
         .hm .gap{fill:#ff8c00}.hm .pending{fill:#cfd8dc}.hm .before{fill:#eceff1}.hm .closed{fill:#fafafa}
         .st-fresh{color:#2e7d32}.st-aging{color:#a66f00}.st-stale{color:#c62828;font-weight:600}
@@ -25,6 +25,7 @@ enum DashboardStyle {
         .run.running{fill:#42a5f5}.run.other{fill:#9e9e9e}
         td.run-succeeded{color:#2e7d32}td.run-partial{color:#a66f00}td.run-failed{color:#c62828;font-weight:600}
         td.run-aborted{color:#6d4c41}td.run-running{color:#1565c0}td.run-none{color:#9e9e9e}
+        div.scroll{overflow-x:auto}td.rows small{margin:0 6px 0 2px}
         footer{margin-top:24px;color:#5b6270}
         """
 }

@@ -173,17 +173,19 @@ struct HeatmapSection {
         out.raw("</ul>\n")
     }
 
-    /// Dates over the columns: every fifth from the newest, as `MM-DD`.
+    /// Dates over the columns: every fifth from the newest, as `MM-DD` (the years are in the
+    /// caption under the table).
     private func renderAxis(into out: inout TextBuffer, width: Int) {
         out.raw("<svg class=\"axis\" width=\"")
         out.int(width)
-        out.raw("\" height=\"34\">")
+        out.raw("\" height=\"14\">")
         for i in columns.indices where (columns.count - 1 - i) % 5 == 0 {
-            let d = columns[i]
-            out.raw("<text transform=\"translate(")
-            out.int(i * Self.cellWidth + 9)
-            out.raw(",32) rotate(-60)\">")
-            out.date(d)
+            var day = TextBuffer(capacity: 10)
+            day.date(columns[i])
+            out.raw("<text x=\"")
+            out.int(i * Self.cellWidth + Self.cellWidth / 2)
+            out.raw("\" y=\"11\">")
+            out.bytes.append(contentsOf: day.bytes[5...])
             out.raw("</text>")
         }
         out.raw("</svg>")
@@ -212,15 +214,15 @@ struct HeatmapSection {
         out.raw("\">")
         out.raw(r.status.rawValue)
         out.raw("</td><td>")
-        if r.status == .missing {
-            out.raw("-")
+        if r.status == .missing || r.lagBars == 0 {
+            out.raw(r.status == .missing ? "-" : "0")
         } else {
             out.int(r.lagBars)
             out.raw(r.lagBars == 1 ? " bar · " : " bars · ")
             DashboardPage.duration(r.lagSeconds, into: &out)
         }
         out.raw("</td><td>")
-        if let n = r.newestBar { out.instant(n) } else { out.raw("-") }
+        if let n = r.newestBar { out.shortInstant(n) } else { out.raw("-") }
         out.raw("</td><td><svg class=\"hm\" width=\"")
         out.int(width)
         out.raw("\" height=\"14\"><rect class=\"fresh\" width=\"")

@@ -14,9 +14,9 @@ enum PipelineTable {
             out.raw("<p class=\"note\">No pipeline loaded or run yet.</p></section>\n")
             return
         }
-        out.raw("<table class=\"pipelines\"><thead><tr><th>pipeline</th><th>source</th><th>schedule</th><th>next fire</th>")
-        out.raw("<th>last run</th><th>status</th><th>started</th><th>took</th><th>read</th><th>inserted</th><th>updated</th>")
-        out.raw("<th>unchanged</th><th>rejected</th><th>last success</th><th>failed 24h</th><th>failing series</th>")
+        out.raw("<div class=\"scroll\"><table class=\"pipelines\"><thead><tr><th>pipeline</th><th>source</th><th>schedule</th>")
+        out.raw("<th>next fire</th><th>last run</th><th>status</th><th>started (took)</th><th>rows</th>")
+        out.raw("<th>last success</th><th>failed 24h</th><th>failing / series</th>")
         out.raw("<th>last fire</th></tr></thead>\n<tbody>\n")
         for name in names {
             let spec = specs[name], state = states[name] ?? DashboardStore.PipelineState()
@@ -41,7 +41,7 @@ enum PipelineTable {
                 out.raw("-")
             }
             out.raw("</td><td>")
-            if let spec, let next = nextFire(spec, after: now) { out.instant(next) } else { out.raw("-") }
+            if let spec, let next = nextFire(spec, after: now) { out.shortInstant(next) } else { out.raw("-") }
             out.raw("</td>")
             if let run {
                 out.raw("<td>#")
@@ -59,22 +59,26 @@ enum PipelineTable {
                 out.raw(">")
                 out.raw(status)
                 out.raw("</td><td>")
-                out.instant(run.startedAt)
-                out.raw("</td><td>")
+                out.shortInstant(run.startedAt)
+                out.raw(" <small>(")
                 DashboardPage.duration((run.finishedAt ?? now) - run.startedAt, into: &out)
                 if run.finishedAt == nil { out.raw(" so far") }
-                out.raw("</td>")
-                for n in [run.read, run.inserted, run.updated, run.unchanged, run.rejected] {
-                    out.raw("<td class=\"n\">")
+                out.raw(")</small></td>")
+                out.raw("<td class=\"rows\">")
+                for (n, label) in [(run.read, "read"), (run.inserted, "ins"), (run.updated, "upd"), (run.unchanged, "same"),
+                                   (run.rejected, "rej")] {
                     out.int(n)
-                    out.raw("</td>")
+                    out.raw(" <small>")
+                    out.raw(label)
+                    out.raw("</small>")
                 }
+                out.raw("</td>")
             } else {
-                out.raw("<td>-</td><td class=\"run-none\">none</td><td>-</td><td>-</td>")
-                out.raw("<td class=\"n\">-</td><td class=\"n\">-</td><td class=\"n\">-</td><td class=\"n\">-</td><td class=\"n\">-</td>")
+                out.raw("<td>-</td><td class=\"run-none\">none</td><td>-</td>")
+                out.raw("<td class=\"rows\">-</td>")
             }
             out.raw("<td>")
-            if let ok = state.lastSuccessAt { out.instant(ok) } else { out.raw("-") }
+            if let ok = state.lastSuccessAt { out.shortInstant(ok) } else { out.raw("-") }
             out.raw("</td><td class=\"n\">")
             out.int(state.failedRuns24h)
             out.raw("</td><td class=\"n\">")
@@ -83,7 +87,7 @@ enum PipelineTable {
             out.int(state.series)
             out.raw("</td><td>")
             if let fire = state.lastFireAt {
-                out.instant(fire)
+                out.shortInstant(fire)
                 out.raw(" <small>")
                 out.html(state.lastFireStatus ?? "")
                 if let claimed = state.lastFireClaimedAt {
@@ -96,7 +100,7 @@ enum PipelineTable {
             }
             out.raw("</td></tr>\n")
         }
-        out.raw("</tbody></table></section>\n")
+        out.raw("</tbody></table></div></section>\n")
     }
 
     /// The next fire after `now`, jitter included; nil without a (valid) schedule.

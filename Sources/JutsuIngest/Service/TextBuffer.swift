@@ -78,6 +78,20 @@ struct TextBuffer {
     /// `YYYY-MM-DD`.
     mutating func date(_ date: CivilDate) { date.appendText(to: &bytes) }
 
+    /// `YYYY-MM-DD HH:MMZ`, or `YYYY-MM-DD` at midnight (daily bar keys): for tables.
+    mutating func shortInstant(_ seconds: Int64) {
+        UnixTime.civilDate(ofSeconds: seconds).appendText(to: &bytes)
+        let s = Int(UnixTime.secondOfDay(seconds))
+        guard s != 0 else { return }
+        bytes.append(UInt8(ascii: " "))
+        bytes.append(UInt8(48 + s / 36000))
+        bytes.append(UInt8(48 + s / 3600 % 10))
+        bytes.append(UInt8(ascii: ":"))
+        bytes.append(UInt8(48 + s / 600 % 6))
+        bytes.append(UInt8(48 + s / 60 % 10))
+        bytes.append(UInt8(ascii: "Z"))
+    }
+
     /// `YYYY-MM-DDTHH:MM:SSZ`.
     mutating func instant(_ seconds: Int64) { UnixTime.appendISO8601(seconds, to: &bytes) }
 }
