@@ -12,6 +12,9 @@ import JutsuStore
 /// run's last session). Fresh cells are the row's background, which keeps 5,000 series × 30
 /// sessions at a few hundred bytes a row (docs/BENCHMARKS.md, "Dashboard").
 public enum DashboardPage {
+    /// The `Content-Type` of the page.
+    public static let contentType = "text/html; charset=utf-8"
+
     /// Renders the page from the database as of `now` (Unix seconds). `pipelines`: the loaded
     /// pipeline specs (schedule, next fire); pipelines seen only in the run history are listed
     /// too. Six to eight queries, whatever the number of series.

@@ -8,16 +8,25 @@ struct DashboardStore {
     /// `symbol timeframe`: a key for series dictionaries (symbols never hold spaces).
     static func key(_ symbol: String, _ timeframe: String) -> String { symbol + " " + timeframe }
 
-    /// The oldest stored bar of every series (over its sources), Unix seconds.
-    func firstBars() throws(StoreError) -> [String: Int64] {
+    struct StoredRange: Sendable {
+        /// The oldest stored bar (over the series' sources), Unix seconds.
+        var firstBar: Int64
+        /// Bars stored (the sum over sources: each bar has one source).
+        var bars: Int64
+    }
+
+    /// The stored range of every series with bars, by series key (from `data_metadata`).
+    func storedRanges() throws(StoreError) -> [String: StoredRange] {
         let r = try connection.execute("""
-            SELECT symbol, timeframe, extract(epoch FROM min(first_bar_ts))::bigint FROM data_metadata
+            SELECT symbol, timeframe, extract(epoch FROM min(first_bar_ts))::bigint, sum(bar_count)::bigint FROM data_metadata
             WHERE bar_count > 0 GROUP BY symbol, timeframe
-            """, context: "dashboard first bars")
-        var out: [String: Int64] = [:]
+            """, context: "dashboard stored ranges")
+        var out: [String: StoredRange] = [:]
         out.reserveCapacity(r.rowCount)
         for i in 0..<r.rowCount {
-            if let s = r.string(i, 0), let tf = r.string(i, 1), let t = r.int64(i, 2) { out[Self.key(s, tf)] = t }
+            if let s = r.string(i, 0), let tf = r.string(i, 1), let t = r.int64(i, 2) {
+                out[Self.key(s, tf)] = StoredRange(firstBar: t, bars: r.int64(i, 3) ?? 0)
+            }
         }
         return out
     }
@@ -34,14 +43,15 @@ struct DashboardStore {
             let r: PGResult
             switch timeframe {
             case .d1:
+                // Many symbols: one scan of the window beats an index probe per symbol.
                 r = try connection.execute("""
                     SELECT symbol, string_agg((((ts AT TIME ZONE 'UTC')::date - DATE '1970-01-01'))::text, ',')
                     FROM market_data
-                    WHERE timeframe = '1d' AND symbol = ANY($1::text[])
+                    WHERE timeframe = '1d' AND ($1::text[] IS NULL OR symbol = ANY($1::text[]))
                       AND ts >= ($2::date)::timestamp AT TIME ZONE 'UTC' AND ts < ($3::date + 1)::timestamp AT TIME ZONE 'UTC'
                     GROUP BY symbol
-                    """, [CopyText.arrayLiteral(members.map(\.symbol)), from.description, through.description],
-                    context: "dashboard daily presence")
+                    """, [members.count > 500 ? nil : CopyText.arrayLiteral(members.map(\.symbol)), from.description,
+                          through.description], context: "dashboard daily presence")
             case .w1, .mo1:
                 continue   // covered sessions follow from the newest bar
             default:
@@ -56,8 +66,9 @@ struct DashboardStore {
                     """, [CopyText.arrayLiteral(members.map(\.symbol)), CopyText.arrayLiteral(members.map(\.calendar)),
                           from.description, through.description], context: "dashboard intraday presence")
             }
+            let wanted = Set(members.map(\.symbol))
             for i in 0..<r.rowCount {
-                guard let symbol = r.string(i, 0), let list = r.string(i, 1) else { continue }
+                guard let symbol = r.string(i, 0), wanted.contains(symbol), let list = r.string(i, 1) else { continue }
                 var days = Set<Int64>()
                 for part in list.split(separator: ",") { if let d = Int64(part) { days.insert(d) } }
                 out[Self.key(symbol, timeframe.rawValue)] = days

@@ -55,9 +55,10 @@ enum FreshnessHeatmap {
     }
 
     /// One series' cells over `columns`. `present`: days (since the epoch) of the sessions in the
-    /// columns that have a bar; `firstBar`: the series' oldest stored bar.
+    /// columns that have a bar, nil when every session from the first to the newest bar has one;
+    /// `firstBar`: the series' oldest stored bar.
     static func cells(row: FreshnessRow, timeframe: Timeframe, calendar: any TradingCalendar, columns: [CivilDate],
-                      isSession: [Bool], present: Set<Int64>, firstBar: Int64?) -> [HeatmapCell] {
+                      isSession: [Bool], present: Set<Int64>?, firstBar: Int64?) -> [HeatmapCell] {
         let expectedDay = row.expectedBar.map { lastDay(timeframe: timeframe, start: $0, calendar: calendar).daysSinceEpoch }
         guard let newest = row.newestBar else {
             return columns.indices.map { i in
@@ -84,7 +85,7 @@ enum FreshnessHeatmap {
             if let firstDay, d < firstDay { return .before }
             if d <= newestEnd {
                 if periodic { return .fresh }
-                guard present.contains(d) else { return .gap }
+                if let present, !present.contains(d) { return .gap }
                 // An intraday series behind inside the session of its newest bar.
                 if d == newestEnd, timeframe.isIntraday, row.lagBars > 0, expectedDay == newestEnd { return behind }
                 return .fresh

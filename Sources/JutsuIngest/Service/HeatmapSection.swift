@@ -47,15 +47,30 @@ struct HeatmapSection {
         var isSession: [String: [Bool]] = [:]
         for (name, c) in calendars { isSession[name] = columns.map { c.isSession($0) } }
 
+        // Sessions with a bar, read only for the series that may have a gap in the window: a daily
+        // series whose bar count equals its calendar's sessions from its first to its newest bar
+        // has none (most series; a bar on a closed day could hide a gap here, which `gaps`
+        // reports). Intraday series are always read (one probe per series and session).
+        let ranges = try store.storedRanges()
+        var complete = Set<String>()
         var presence: [String: Set<Int64>] = [:]
-        var firstBars: [String: Int64] = [:]
         if let from = columns.first, let through = columns.last {
-            let series = selected.compactMap { r -> (symbol: String, timeframe: Timeframe, calendar: String)? in
-                guard r.newestBar != nil, let tf = Timeframe(parsing: r.timeframe) else { return nil }
-                return (r.symbol, tf, r.calendar)
+            var series: [(symbol: String, timeframe: Timeframe, calendar: String)] = []
+            for r in selected {
+                guard let newest = r.newestBar, let tf = Timeframe(parsing: r.timeframe), tf != .w1, tf != .mo1,
+                      let c = calendars[r.calendar] else { continue }
+                let key = DashboardStore.key(r.symbol, r.timeframe)
+                if tf == .d1, let range = ranges[key] {
+                    let first = UnixTime.civilDate(ofSeconds: range.firstBar), last = UnixTime.civilDate(ofSeconds: newest)
+                    if last < from { continue }   // nothing stored in the window
+                    if Int64(c.sessionCount(after: first.adding(days: -1), through: last)) == range.bars {
+                        complete.insert(key)
+                        continue
+                    }
+                }
+                series.append((r.symbol, tf, r.calendar))
             }
-            presence = try store.presence(series: series, from: from, through: through)
-            firstBars = try store.firstBars()
+            if !series.isEmpty { presence = try store.presence(series: series, from: from, through: through) }
         }
         var rows: [Row] = []
         rows.reserveCapacity(selected.count)
@@ -63,8 +78,9 @@ struct HeatmapSection {
             guard let tf = Timeframe(parsing: r.timeframe), let c = calendars[r.calendar] else { continue }
             let key = DashboardStore.key(r.symbol, r.timeframe)
             let cells = FreshnessHeatmap.cells(row: r, timeframe: tf, calendar: c, columns: columns,
-                                               isSession: isSession[r.calendar] ?? [], present: presence[key] ?? [],
-                                               firstBar: firstBars[key])
+                                               isSession: isSession[r.calendar] ?? [],
+                                               present: complete.contains(key) ? nil : presence[key] ?? [],
+                                               firstBar: ranges[key]?.firstBar)
             rows.append(Row(freshness: r, cells: cells, gaps: cells.reduce(0) { $0 + ($1 == .gap ? 1 : 0) }))
         }
         // Worst first: class, lag, gaps in the window, then name.
