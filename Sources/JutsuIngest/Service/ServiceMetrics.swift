@@ -26,7 +26,8 @@ public enum ServiceMetrics {
         try scheduler(connection, now: now, into: &m)
         let rows = try settings.evaluate(connection: connection, now: now)
         seriesCounts(rows, into: &m)
-        return m.out.string + FreshnessReporter.prometheus(rows, at: now)
+        series(rows, at: now, into: &m)
+        return m.out.string
     }
 
     /// `pipeline` ("" for ad hoc commands) and `command` of a run group.
@@ -177,16 +178,17 @@ public enum ServiceMetrics {
     }
 
     static func seriesCounts(_ rows: [FreshnessRow], into m: inout MetricsText) {
-        var counts: [String: Int64] = [:]
-        for r in rows { counts["\(r.tier.rawValue)\u{0}\(r.timeframe)\u{0}\(r.status.rawValue)", default: 0] += 1 }
+        struct Key: Hashable, Comparable {
+            var tier: String, timeframe: String
+            static func < (a: Key, b: Key) -> Bool { (a.tier, a.timeframe) < (b.tier, b.timeframe) }
+        }
+        var counts: [Key: [FreshnessStatus: Int64]] = [:]
+        for r in rows { counts[Key(tier: r.tier.rawValue, timeframe: r.timeframe), default: [:]][r.status, default: 0] += 1 }
         m.family("jutsu_series", .gauge, "Series by tier, timeframe and freshness class.")
-        var keys: Set<String> = []
-        for r in rows { keys.insert("\(r.tier.rawValue)\u{0}\(r.timeframe)") }
-        for key in keys.sorted() {
-            let parts = key.split(separator: "\u{0}").map(String.init)
+        for (key, byStatus) in counts.sorted(by: { $0.key < $1.key }) {
             for status in FreshnessStatus.allCases {
-                m.sample("jutsu_series", [("tier", parts[0]), ("timeframe", parts[1]), ("status", status.rawValue)],
-                         counts[key + "\u{0}" + status.rawValue] ?? 0)
+                m.sample("jutsu_series", [("tier", key.tier), ("timeframe", key.timeframe), ("status", status.rawValue)],
+                         byStatus[status] ?? 0)
             }
         }
     }

@@ -65,6 +65,16 @@ import Testing
         }
     }
 
+    /// The per-series families are `jutsu-ingest freshness --format prometheus`'s, line for line.
+    @Test func seriesFamiliesEqualTheFreshnessReport() throws {
+        let db = try TestDatabase("metricsfresh")
+        try DashboardFixture.load(db)
+        let rows = try DashboardFixture.settings().evaluate(connection: try db.connect(), now: DashboardFixture.now)
+        var m = MetricsText()
+        ServiceMetrics.series(rows, at: DashboardFixture.now, into: &m)
+        #expect(m.out.string == FreshnessReporter.prometheus(rows, at: DashboardFixture.now))
+    }
+
     @Test func wellFormedForAStrictReaderAndPromtool() throws {
         let text = try Self.rendered()
         #expect(ExpositionCheck.problems(text) == [])
