@@ -3,8 +3,8 @@ import JutsuPipeline
 import JutsuStore
 
 /// The dashboard at `/`: one self-contained HTML document (inline CSS and SVG, no script, no
-/// external resource) with the freshness heatmap (series × recent sessions, worst first), the
-/// run timeline of the last days and the status of every pipeline.
+/// external resource) with the status of every pipeline, the run timeline of the last days and
+/// the freshness heatmap (series × recent sessions, worst first).
 ///
 /// Every series row carries `data-series="SYMBOL:TF"`, `data-status` (its freshness class),
 /// `data-tier` and `data-gaps`; every heatmap cell that is not `fresh` is a `<rect>` with
@@ -56,10 +56,12 @@ public enum DashboardPage {
             out.html(query.ignored.joined(separator: ", "))
             out.raw("</p>")
         }
-        out.raw("</header>\n")
-        heatmap.render(into: &out, query: query)
-        RunTimeline.render(runs, pipelines: pipelines.map(\.name), query: query, now: now, into: &out)
+        out.raw("<nav class=\"sections\"><a href=\"#pipelines\">Pipelines</a> · <a href=\"#runs\">Runs</a> · ")
+        out.raw("<a href=\"#freshness\">Freshness</a></nav></header>\n")
+        // The heatmap last: with thousands of series it is the long part of the page.
         PipelineTable.render(pipelines: pipelines, states: states, now: now, into: &out)
+        RunTimeline.render(runs, pipelines: pipelines.map(\.name), query: query, now: now, into: &out)
+        heatmap.render(into: &out, query: query)
         out.raw("<footer>jutsu-ingest · <a href=\"/metrics\">/metrics</a> · <a href=\"/api/v1/freshness\">/api/v1/freshness</a></footer>\n")
         out.raw("</body></html>\n")
         return out.string

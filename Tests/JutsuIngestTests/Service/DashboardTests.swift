@@ -115,4 +115,19 @@ import Testing
                                            present: [columns[1].daysSinceEpoch], firstBar: 1_704_900_000)
         #expect(cells == [.gap, .stale, .pending])
     }
+
+    @Test func mixedCalendarsShareDateColumnsAndCloseTheOthersDays() {
+        // NYSE and 24x7 on Monday 2024-01-15 (an NYSE holiday) 12:00Z: the last 5 dates of either.
+        let nyse = TradingCalendars.nyse, crypto = TradingCalendars.named("24x7")!
+        let now = UnixTime.seconds(date: CivilDate(year: 2024, month: 1, day: 15)!, hour: 12, minute: 0, second: 0)
+        let columns = FreshnessHeatmap.columns(calendars: [nyse, crypto], count: 5, now: now)
+        #expect(columns.map(\.description) == ["2024-01-11", "2024-01-12", "2024-01-13", "2024-01-14", "2024-01-15"])
+        let row = FreshnessRow(symbol: "AAPL", timeframe: "1d", tier: .standard, calendar: "XNYS", status: .fresh,
+                               newestBar: 1_705_017_600, expectedBar: 1_705_017_600, lagBars: 0, lagSeconds: 0, ageSeconds: nil,
+                               lastFetchAt: nil, staleAfterSeconds: 3600, publicationDelaySeconds: 0, rtoSeconds: 14_400,
+                               sources: [], pipelines: [], snapshotAt: now)
+        let cells = FreshnessHeatmap.cells(row: row, timeframe: .d1, calendar: nyse, columns: columns,
+                                           isSession: columns.map { nyse.isSession($0) }, present: nil, firstBar: 1_704_153_600)
+        #expect(cells == [.fresh, .fresh, .closed, .closed, .closed])
+    }
 }
