@@ -17,14 +17,19 @@ public enum DashboardPage {
 
     /// Renders the page from the database as of `now` (Unix seconds). `pipelines`: the loaded
     /// pipeline specs (schedule, next fire); pipelines seen only in the run history are listed
-    /// too. Six to eight queries, whatever the number of series.
+    /// too. About ten queries in one read-only snapshot, whatever the number of series; the
+    /// connection must not be inside a transaction (it is left outside one, also on error).
     public static func render(connection: PGConnection, settings: ServiceFreshnessSettings, pipelines: [PipelineSpec],
                               query: DashboardQuery, now: Int64) throws(StoreError) -> String {
         let store = DashboardStore(connection: connection)
-        let all = try settings.evaluate(connection: connection, now: now)
-        let heatmap = try HeatmapSection.build(rows: all, store: store, query: query, now: now)
-        let runs = try store.runs(since: now - Int64(query.days) * UnixTime.secondsPerDay, limit: 5_000)
-        let states = try store.pipelineStates(now: now)
+        // One read-only snapshot for every query of the page.
+        let (heatmap, runs, states) = try connection.readSnapshot {
+            () throws(StoreError) -> (HeatmapSection, [DashboardStore.Run], [String: DashboardStore.PipelineState]) in
+            let all = try settings.evaluate(connection: connection, now: now)
+            return (try HeatmapSection.build(rows: all, store: store, query: query, now: now),
+                    try store.runs(since: now - Int64(query.days) * UnixTime.secondsPerDay, limit: 5_000),
+                    try store.pipelineStates(now: now))
+        }
 
         var out = TextBuffer(capacity: 4096 + heatmap.rows.count * 400 + runs.count * 200)
         out.raw("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")

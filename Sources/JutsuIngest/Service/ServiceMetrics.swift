@@ -5,7 +5,7 @@ import JutsuStore
 /// the database at scrape time, so every `serve` instance on one database reports the same
 /// numbers. Names and alerting rules: docs/operations.md, "Metrics".
 ///
-/// Counters are sums over `ingest_runs`, `rejected_bars` and `scheduled_runs`; deleting old rows
+/// One read-only snapshot per scrape. Counters are sums over `ingest_runs`, `rejected_bars` and `scheduled_runs`; deleting old rows
 /// from those tables lowers them, which Prometheus treats as a counter reset.
 public enum ServiceMetrics {
     /// The `Content-Type` of the text format.
@@ -16,18 +16,22 @@ public enum ServiceMetrics {
     /// Scheduler lag buckets (claim time minus cron fire time, jitter included), seconds.
     public static let lagBuckets: [Double] = [1, 2, 5, 10, 30, 60, 120, 300, 900, 3600]
 
+    /// The whole text as of `now` (Unix seconds). The connection must not be inside a
+    /// transaction (it is left outside one, also on error).
     public static func render(connection: PGConnection, settings: ServiceFreshnessSettings,
                               now: Int64) throws(StoreError) -> String {
-        var m = MetricsText()
-        try runs(connection, into: &m)
-        try durations(connection, into: &m)
-        try rejects(connection, into: &m)
-        try http(connection, into: &m)
-        try scheduler(connection, now: now, into: &m)
-        let rows = try settings.evaluate(connection: connection, now: now)
-        seriesCounts(rows, into: &m)
-        series(rows, at: now, into: &m)
-        return m.out.string
+        try connection.readSnapshot { () throws(StoreError) -> String in
+            var m = MetricsText()
+            try runs(connection, into: &m)
+            try durations(connection, into: &m)
+            try rejects(connection, into: &m)
+            try http(connection, into: &m)
+            try scheduler(connection, now: now, into: &m)
+            let rows = try settings.evaluate(connection: connection, now: now)
+            seriesCounts(rows, into: &m)
+            series(rows, at: now, into: &m)
+            return m.out.string
+        }
     }
 
     /// `pipeline` ("" for ad hoc commands) and `command` of a run group.

@@ -107,6 +107,24 @@ import Testing
         }
     }
 
+    /// A failed scrape (here: no schema) throws the store's error and leaves the connection
+    /// usable, outside a transaction, for the next request.
+    @Test func failureLeavesTheConnectionUsable() throws {
+        let db = try TestDatabase("metricsfail", migrate: false)
+        let connection = try db.connect()
+        #expect(throws: StoreError.self) {
+            try ServiceMetrics.render(connection: connection, settings: ServiceFreshnessSettings(), now: DashboardFixture.now)
+        }
+        #expect(throws: StoreError.self) {
+            try DashboardPage.render(connection: connection, settings: ServiceFreshnessSettings(), pipelines: [],
+                                     query: DashboardQuery(), now: DashboardFixture.now)
+        }
+        #expect(try connection.execute("SELECT 1").int64(0, 0) == 1)
+        try Migrator().migrate(connection)
+        #expect(try ServiceMetrics.render(connection: connection, settings: ServiceFreshnessSettings(), now: DashboardFixture.now)
+            .contains("jutsu_freshness_snapshot_timestamp_seconds"))
+    }
+
     /// `promtool check metrics` on `text`, or nil when promtool is not installed.
     static func promtool(_ text: String) throws -> (status: Int32, output: String)? {
         guard let path = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first(where: FileManager.default.isExecutableFile) else {
