@@ -130,4 +130,30 @@ import Testing
                                            isSession: columns.map { nyse.isSession($0) }, present: nil, firstBar: 1_704_153_600)
         #expect(cells == [.fresh, .fresh, .closed, .closed, .closed])
     }
+
+    /// `jutsu-ingest dashboard` (the built binary): the page to a file, the metrics to stdout.
+    @Test func commandRendersThePageAndTheMetrics() throws {
+        let db = try TestDatabase("dashcli")
+        try DashboardFixture.load(db)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dash-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "series:\n  - symbols: [SPY]\n    tier: critical\n  - symbols: [LOWAGE]\n    tier: low\n"
+            .write(to: dir.appendingPathComponent("freshness.yaml"), atomically: true, encoding: .utf8)
+        let page = dir.appendingPathComponent("page.html").path
+        let tool = CommandLineTool()
+        let out = try tool.run(["dashboard", "--database-url", db.url, "--pipelines", dir.path, "--at", "2024-01-17T15:00:00Z",
+                                "--output", page, "--timing"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stderr.contains("rendered "))
+        var states: [String: String] = [:]
+        for row in DashboardMarkup(try String(contentsOfFile: page, encoding: .utf8)).rows { states[row.series] = row.status }
+        #expect(states == DashboardFixture.expected)
+        let metrics = try tool.run(["dashboard", "--metrics", "--database-url", db.url, "--pipelines", dir.path,
+                                    "--at", "2024-01-17T15:00:00Z"])
+        #expect(metrics.status == 0)
+        #expect(metrics.stdout.contains(#"jutsu_series{tier="critical",timeframe="1d",status="fresh"} 1"#))
+        let bad = try tool.run(["dashboard", "--database-url", db.url, "--tier", "urgent"])
+        #expect(bad.status == 2)
+    }
 }
