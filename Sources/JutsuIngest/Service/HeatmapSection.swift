@@ -12,10 +12,9 @@ struct HeatmapSection {
 
     var rows: [Row]
     var columns: [CivilDate]
-    /// Series per class over every series (the header), per class after the tier/timeframe
-    /// filters, and per tier after the timeframe filter (the tier links).
+    /// Series per class over every series (the header), and per tier after the timeframe filter
+    /// (the tier links).
     var allCounts: [FreshnessStatus: Int]
-    var shownCounts: [FreshnessStatus: Int]
     var tierCounts: [FreshnessTier: Int]
     var matching: Int
 
@@ -30,13 +29,11 @@ struct HeatmapSection {
         var allCounts: [FreshnessStatus: Int] = [:]
         for r in all { allCounts[r.status, default: 0] += 1 }
         var tierCounts: [FreshnessTier: Int] = [:]
-        var shownCounts: [FreshnessStatus: Int] = [:]
         var selected: [FreshnessRow] = []
         for r in all {
             if let tf = query.timeframe, r.timeframe != tf.rawValue { continue }
             tierCounts[r.tier, default: 0] += 1
             if let tier = query.tier, r.tier != tier { continue }
-            shownCounts[r.status, default: 0] += 1
             if let status = query.status, r.status != status { continue }
             selected.append(r)
         }
@@ -93,7 +90,7 @@ struct HeatmapSection {
         }
         let matching = rows.count
         if let limit = query.limit, rows.count > limit { rows.removeSubrange(limit...) }
-        return HeatmapSection(rows: rows, columns: columns, allCounts: allCounts, shownCounts: shownCounts,
+        return HeatmapSection(rows: rows, columns: columns, allCounts: allCounts,
                               tierCounts: tierCounts, matching: matching)
     }
 
