@@ -61,5 +61,6 @@ struct JutsuIngest: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [ImportCommand.self, ValidateCommand.self, PlanCommand.self, RunCommand.self, RunsCommand.self, FreshnessCommand.self, GapsCommand.self, ExportCommand.self, GuessCommand.self,
-                      DatabaseCommand.self, MigrateSqliteCommand.self, AuthCommand.self, ServeCommand.self])
+                      DatabaseCommand.self, MigrateSqliteCommand.self, AuthCommand.self, ServeCommand.self,
+                      DashboardCommand.self])
 }

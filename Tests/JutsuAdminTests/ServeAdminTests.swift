@@ -66,6 +66,14 @@ import Testing
         #expect(accepted.0 == 202, "\(accepted.1)")
         #expect(try await AdminHarness.waitUntil { try db.scalar("SELECT count(*) FROM ingest_runs WHERE status = 'succeeded'") == 1 })
 
+        // The real renderers: the dashboard page and the service's Prometheus text.
+        let page = try await Self.call("GET", base + "/")
+        #expect(page.0 == 200)
+        #expect(page.1.contains("<title>jutsu-ingest dashboard</title>") && page.1.contains("data-series=\"AAPL:1d\""), "\(page.1.prefix(500))")
+        let metrics = try await Self.call("GET", base + "/metrics")
+        #expect(metrics.0 == 200)
+        #expect(metrics.1.contains("jutsu_runs_total{") && metrics.1.contains("jutsu_series_status{"), "\(metrics.1.prefix(500))")
+
         kill(process.processIdentifier, SIGTERM)
         #expect(await Self.exitStatus(process, within: 90) == 0, "\(Self.output(log))")
         let text = Self.output(log)

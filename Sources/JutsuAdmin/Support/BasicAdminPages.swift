@@ -3,9 +3,10 @@ import Foundation
 import JutsuCore
 import JutsuIngest
 
-/// Stand-in pages until the real dashboard and metrics renderers are wired: `/metrics` is the
-/// freshness exposition of the cached snapshot plus scheduler gauges; `/` a plain page listing
-/// the pipelines and links to the API.
+/// Plain pages for an admin server without renderers of its own (the API's tests; `serve`
+/// wires `DashboardPage` and `ServiceMetrics` instead): `/metrics` is the freshness exposition
+/// of the cached snapshot plus this instance's scheduler gauges; `/` a page listing the
+/// pipelines and links to the API.
 public struct BasicAdminPages: AdminPages {
     let freshness: FreshnessCache
     let scheduler: Scheduler

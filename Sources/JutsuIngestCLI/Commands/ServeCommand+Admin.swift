@@ -10,6 +10,13 @@ import Logging
 struct RunningAdmin {
     let process: AdminServerProcess
     let freshness: FreshnessCache
+    let pages: ServicePages
+
+    /// New tiers or `freshness.yaml` (SIGHUP).
+    func update(_ inputs: FreshnessInputs) {
+        freshness.update(inputs)
+        pages.update(inputs)
+    }
 }
 
 extension ServeCommand {
@@ -24,9 +31,11 @@ extension ServeCommand {
         let pool = ReadPool(size: configuration.readConnections) {
             try PGConnection(conninfo: conninfo, applicationName: "jutsu-ingest-admin", logger: logger)
         }
-        let freshness = FreshnessCache(pool: pool, inputs: freshnessInputs(logger: logger), maxAge: configuration.freshnessMaxAge,
-                                       logger: logger)
-        let pages = BasicAdminPages(freshness: freshness, scheduler: scheduler, pulse: pulse)
+        let inputs = freshnessInputs(logger: logger)
+        let freshness = FreshnessCache(pool: pool, inputs: inputs, maxAge: configuration.freshnessMaxAge, logger: logger)
+        let pages = ServicePages(scheduler: scheduler, inputs: inputs) {
+            try PGConnection(conninfo: conninfo, applicationName: "jutsu-ingest-admin", logger: logger)
+        }
         let server = AdminServer(configuration: configuration, scheduler: scheduler, pulse: pulse, pool: pool, freshness: freshness,
                                  pages: pages, logger: logger)
         let process = AdminServerProcess()
@@ -40,7 +49,7 @@ extension ServeCommand {
             "admin_address": "\(AdminBind.address(host: host, port: bound))",
             "admin_token": "\(token == nil ? "none: POST endpoints answer 403" : "configured")",
         ])
-        return RunningAdmin(process: process, freshness: freshness)
+        return RunningAdmin(process: process, freshness: freshness, pages: pages)
     }
 
     /// Tiers of the pipelines directory and its freshness.yaml; an invalid freshness.yaml is

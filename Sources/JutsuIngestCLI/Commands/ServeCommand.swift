@@ -122,7 +122,7 @@ struct ServeCommand: ParsableCommand {
                             "rescheduled": "\(change.rescheduled)", "changed": "\(change.changed)",
                         ])
                         if scheduler.pipelines.isEmpty { logger.warning("no scheduled pipeline left: nothing will run") }
-                        admin?.freshness.update(freshnessInputs(logger: logger))
+                        admin?.update(freshnessInputs(logger: logger))
                         Self.logSchedule(scheduler, tick: tick, logger: logger)
                     } catch {
                         logger.error("reload failed; the previous pipelines stay", metadata: ["error": "\(error)"])
