@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C system libraries. Each module map sits over a small header that also holds
@@ -57,9 +59,16 @@ let package = Package(
             "JutsuCore", "JutsuCSV", "JutsuStore", "JutsuPipeline", "JutsuLegacy", "JutsuHTTP", "JutsuVendors", "JutsuAuth",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The admin HTTP API of `serve` (Hummingbird): the only target that links it.
+        .target(name: "JutsuAdmin", dependencies: [
+            "JutsuCore", "JutsuStore", "JutsuIngest", "JutsuPipeline", "JutsuCSV",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "JutsuIngestCLI", dependencies: [
             "JutsuCore", "JutsuCSV", "JutsuStore", "JutsuIngest", "JutsuHTTP", "JutsuPipeline", "JutsuLegacy", "JutsuMarketData",
-            "JutsuAuth",
+            "JutsuAuth", "JutsuAdmin",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -81,6 +90,11 @@ let package = Package(
         .testTarget(name: "JutsuPipelineTests", dependencies: ["JutsuCore", "JutsuCSV", "JutsuPipeline"]),
         .testTarget(name: "JutsuStoreTests", dependencies: ["JutsuCore", "JutsuStore", "JutsuTestSupport"]),
         .testTarget(name: "JutsuMarketDataTests", dependencies: ["JutsuCore", "JutsuMarketData", "JutsuStore", "JutsuVendors", "JutsuTestSupport"]),
+        // The admin API against a real server on a free port and a real database.
+        .testTarget(name: "JutsuAdminTests", dependencies: [
+            "JutsuCore", "JutsuStore", "JutsuIngest", "JutsuPipeline", "JutsuAdmin", "JutsuHTTP", "JutsuTestSupport",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "JutsuIngestTests", dependencies: [
             "JutsuCore", "JutsuCSV", "JutsuStore", "JutsuIngest", "JutsuHTTP", "JutsuPipeline", "JutsuLegacy", "JutsuTestSupport",
             "JutsuReplay", "JutsuVendors", .product(name: "Yams", package: "Yams"),

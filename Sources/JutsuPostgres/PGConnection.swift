@@ -62,6 +62,8 @@ public final class PGConnection: @unchecked Sendable {
     /// Server version as an integer, e.g. 150018.
     public var serverVersion: Int { Int(PQserverVersion(handle)) }
     public var databaseName: String { String(cString: PQdb(handle)) }
+    /// False once the connection to the server was lost (a pool drops it and reconnects).
+    public var isConnected: Bool { PQstatus(handle) == CONNECTION_OK }
 
     /// Runs one or more statements without parameters.
     @discardableResult

@@ -16,7 +16,9 @@ import Testing
         init(_ dir: String, _ db: TestDatabase, instance: String, tick: Double = 1, extra: [String] = []) throws {
             log = "\(dir)/serve-\(instance).log"
             process = try CommandLineTool().start(
-                ["serve", "--pipelines", dir, "--database-url", db.url, "--instance", instance, "--tick", "\(tick)"] + extra,
+                // Any free port for the admin API: tests run in parallel, two instances per test.
+                ["serve", "--pipelines", dir, "--database-url", db.url, "--instance", instance, "--tick", "\(tick)",
+                 "--bind", "127.0.0.1:0"] + extra,
                 output: log)
         }
 

@@ -1,9 +1,10 @@
 import CZlib
 
 /// Compresses bytes into one gzip member in memory. The reader never writes gzip; tests and the
-/// fuzz target use this to build gzip inputs (concatenated members, truncations) from text.
-enum GzipWriter {
-    static func compress(_ bytes: [UInt8], level: Int32 = 6) -> [UInt8] {
+/// fuzz target use this to build gzip inputs (concatenated members, truncations) from text, and
+/// the admin API compresses its freshness snapshot once for every client that accepts gzip.
+public enum GzipWriter {
+    public static func compress(_ bytes: [UInt8], level: Int32 = 6) -> [UInt8] {
         // zlib keeps a back pointer to the z_stream: give it a fixed address.
         let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())

@@ -92,6 +92,10 @@ public struct PipelineRunRequest: Sendable {
     /// "Now" for the future-timestamp rule (UTC seconds).
     public var now: Int64
     public var trigger: String
+    /// Called on the running thread once the run's `ingest_runs` row exists (with its id), before
+    /// anything is loaded: lets a caller that started the run in the background (the admin API's
+    /// trigger) answer with the run id.
+    public var onRunStarted: (@Sendable (Int64) -> Void)?
 
     public init(symbols: [Symbol]? = nil, since: CivilDate? = nil, fullRefresh: Bool = false, dryRun: Bool = false,
                 wait: Bool = false, now: Int64, trigger: String = "cli") {

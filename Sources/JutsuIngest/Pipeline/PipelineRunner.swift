@@ -53,6 +53,7 @@ public final class PipelineRunner {
             try registry.abortAbandonedRuns()
             runID = try registry.start(command: "run", pipeline: spec.name, trigger: request.trigger,
                                        detailsJSON: detailsJSON(plan))
+            if let runID { request.onRunStarted?(runID) }
         }
 
         var summary = try stage(spec, request, plan: plan, runID: runID, state: state)

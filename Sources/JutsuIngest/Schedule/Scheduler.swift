@@ -39,7 +39,9 @@ public final class Scheduler: @unchecked Sendable {
     public let configuration: SchedulerConfiguration
     /// The scheduled pipelines (replaced by `reload(pipelines:)`).
     public var pipelines: [ScheduledPipeline] {
-        tickLock.lock(); defer { tickLock.unlock() }
+        // Not the tick lock: a tick can wait on the database for seconds, and the admin API
+        // reads this from its request handlers.
+        pipelinesLock.lock(); defer { pipelinesLock.unlock() }
         return scheduled
     }
     private var scheduled: [ScheduledPipeline]
@@ -49,16 +51,20 @@ public final class Scheduler: @unchecked Sendable {
     let run: Run
     let logger: Logger
 
-    /// Serialises ticks and reloads; guards `scheduled`, `tickConnection` and `handled`.
+    /// Guards `scheduled` (written only by `reload`, under `tickLock` too).
+    private let pipelinesLock = NSLock()
+    /// Serialises ticks and reloads; guards `tickConnection` and `handled`.
     private let tickLock = NSLock()
     private var tickConnection: PGConnection?
     /// Per pipeline, the newest fire this instance has dealt with (claimed, or found claimed).
     /// Absent until the first tick: that tick is the start-up, which decides catch-up.
     private var handled: [String: Int64] = [:]
-    /// Guards `running`.
-    private let runningLock = NSLock()
-    private var running: [String: Int64] = [:]
-    private let runs = DispatchGroup()
+    /// Guards `running` and `stopping`.
+    let runningLock = NSLock()
+    var running: [String: Int64] = [:]
+    /// Set by `stop()`: no new triggered runs (Scheduler+Trigger.swift).
+    var stopping = false
+    let runs = DispatchGroup()
 
     /// - Parameters:
     ///   - pipelines: specs; those without a `schedule` are ignored.
@@ -129,7 +135,9 @@ public final class Scheduler: @unchecked Sendable {
             reload.removed.append(name)
             handled[name] = nil
         }
+        pipelinesLock.lock()
         scheduled = next
+        pipelinesLock.unlock()
         reload.added.sort(); reload.removed.sort(); reload.rescheduled.sort(); reload.changed.sort(); reload.unchanged.sort()
         return reload
     }
@@ -149,7 +157,7 @@ public final class Scheduler: @unchecked Sendable {
     private func tickLocked(now: Int64) throws -> [StartedFire] {
         if tickConnection == nil { tickConnection = try connect() }
         let store = SchedulerStore(connection: tickConnection!)
-        let pipelines = scheduled
+        let pipelines = self.pipelines
         let names = pipelines.map(\.name)
         var started: [StartedFire] = []
 

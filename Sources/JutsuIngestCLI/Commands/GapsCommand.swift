@@ -35,26 +35,6 @@ struct GapsCommand: ParsableCommand {
     @Option(help: "Directory with freshness.yaml (calendars of series).")
     var pipelines: String = "pipelines"
 
-    struct SeriesGaps: Encodable {
-        var symbol: String
-        var timeframe: String
-        var calendar: String
-        var from: String?
-        var through: String?
-        var expectedSessions: Int
-        var presentSessions: Int
-        var missing: [Range]
-        var nonSession: [Range]
-        var skipped: String?
-
-        struct Range: Encodable { var from: String; var through: String; var count: Int }
-
-        enum CodingKeys: String, CodingKey {
-            case symbol, timeframe, calendar, from, through, missing, skipped
-            case expectedSessions = "expected_sessions", presentSessions = "present_sessions", nonSession = "non_session"
-        }
-    }
-
     func run() throws {
         let logger = global.makeLogger()
         let settings = try FreshnessSettings.load(directory: pipelines)
@@ -71,49 +51,17 @@ struct GapsCommand: ParsableCommand {
         }
         let wanted = symbols.map { Set($0.split(separator: ",").compactMap { try? Symbol(canonicalizing: String($0)).value }) }
         let (connection, target) = try global.connect(logger: logger, migrate: false)
-        let store = GapsStore(connection: connection)
-        var results: [SeriesGaps] = []
+        let results: [GapsReport.SeriesGaps]
         do {
-            for (symbolText, tfText) in try store.series() {
-                guard let symbol = try? Symbol(canonicalizing: symbolText), let tf = Timeframe(parsing: tfText) else { continue }
-                if let wanted, !wanted.contains(symbol.value) { continue }
-                if let wantedTimeframe, wantedTimeframe != tf { continue }
-                let calendar = FreshnessReporter.calendar(for: symbol, named: settings.config.override(for: symbol).calendar)
-                var entry = SeriesGaps(symbol: symbol.value, timeframe: tf.rawValue, calendar: calendar.name, expectedSessions: 0,
-                                       presentSessions: 0, missing: [], nonSession: [])
-                guard tf == .d1 || tf.isIntraday else {
-                    entry.skipped = "\(tf.rawValue) series are not checked"
-                    results.append(entry)
-                    continue
-                }
-                let times = try store.barTimes(symbol: symbol.value, timeframe: tf.rawValue, intraday: tf.isIntraday,
-                                               since: sinceDate.map { $0.daysSinceEpoch * UnixTime.secondsPerDay })
-                var days: [CivilDate] = []
-                days.reserveCapacity(times.count)
-                for t in times {
-                    let day = tf.isIntraday ? (calendar.session(containing: t)?.date ?? UnixTime.civilDate(ofSeconds: t))
-                                            : UnixTime.civilDate(ofSeconds: t)
-                    if days.last != day { days.append(day) }
-                }
-                guard let first = days.first, let last = days.last else { continue }
-                let report = Gaps.find(present: days, from: first, through: last, calendar: calendar)
-                entry.from = first.description
-                entry.through = last.description
-                entry.expectedSessions = report.expectedSessions
-                entry.presentSessions = report.presentSessions
-                entry.missing = report.missing.map { .init(from: $0.from.description, through: $0.through.description, count: $0.count) }
-                entry.nonSession = report.nonSession.map { .init(from: $0.from.description, through: $0.through.description, count: $0.count) }
-                results.append(entry)
-            }
+            results = try GapsReport.find(store: GapsStore(connection: connection), config: settings.config, symbols: wanted,
+                                          timeframe: wantedTimeframe, since: sinceDate)
         } catch {
             throw CLIError(message: "\(error)\n(database: \(target.redactedDescription))", exitCode: ExitCode(ExitCodes.failure))
         }
         let found = results.contains { !$0.missing.isEmpty || !$0.nonSession.isEmpty }
         switch format {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            Terminal.standardOutput.write(String(decoding: try encoder.encode(["series": results]), as: UTF8.self) + "\n")
+            Terminal.standardOutput.write(String(decoding: try GapsReport.json(results), as: UTF8.self) + "\n")
         case .text:
             var out = TextTable.render(
                 header: ["symbol", "tf", "calendar", "from", "through", "sessions", "present", "missing", "closed-day bars"],

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import JutsuAdmin
 import JutsuCore
 import JutsuIngest
 import JutsuPipeline
@@ -21,7 +22,10 @@ struct ServeCommand: ParsableCommand {
             SIGHUP reloads the directory (running runs continue). SIGTERM or SIGINT: no new runs, \
             wait up to --shutdown-timeout for the running ones. Exit codes: 0 stopped cleanly; 1 \
             runs were still going at the shutdown deadline (their claims lapse with their lease), or \
-            the database could not be reached at start-up; 2 no scheduled pipeline, or bad flags.
+            the database could not be reached at start-up, or --bind could not be listened on; 2 no \
+            scheduled pipeline, or bad flags, or an unusable admin token file. \
+            The admin HTTP API (docs/operations.md, "Admin API") listens on --bind; POST endpoints need \
+            the bearer token from JUTSU_ADMIN_TOKEN or the file named by JUTSU_ADMIN_TOKEN_FILE.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -41,8 +45,12 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Seconds a claim in scheduled_runs stays this instance's without a heartbeat (heartbeat every third); after that another instance takes the fire over.")
     var lease: Int64 = SchedulerConfiguration().lease
 
+    @Option(help: "Admin HTTP API address HOST:PORT (port 0: any free port), or `none` for no API.")
+    var bind: String = AdminBind.default.description
+
     func validate() throws {
         guard lease >= 1, lease <= 86_400 else { throw ValidationError("--lease must be between 1 and 86400 seconds") }
+        guard AdminBind(parsing: bind) != nil else { throw ValidationError("--bind '\(bind)': expected HOST:PORT or none") }
         guard tick >= 0.1, tick <= 3600 else { throw ValidationError("--tick must be between 0.1 and 3600 seconds") }
         guard shutdownTimeout >= 0 else { throw ValidationError("--shutdown-timeout must not be negative") }
     }
@@ -59,6 +67,13 @@ struct ServeCommand: ParsableCommand {
         let specs = catalog.load()
         guard !specs.isEmpty else {
             throw CLIError(message: "no valid pipeline with a schedule in \(pipelines)/", exitCode: ExitCode(ExitCodes.usage))
+        }
+
+        let token: AdminToken?
+        do {
+            token = try AdminToken.load(environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw CLIError(message: "\(error)", exitCode: ExitCode(ExitCodes.usage))
         }
 
         let (first, target) = try global.connect(logger: logger)   // migrates
@@ -78,12 +93,19 @@ struct ServeCommand: ParsableCommand {
         ])
         Self.logSchedule(scheduler, tick: tick, logger: logger)
 
-        let stopSignal = loop(scheduler, catalog: catalog, signals: signals, logger: logger)
-        try shutDown(scheduler, signal: stopSignal, signals: signals, logger: logger)
+        let pulse = SchedulerPulse(tickSeconds: tick)
+        let admin = try startAdmin(scheduler: scheduler, pulse: pulse, token: token, conninfo: conninfo, logger: logger)
+        let stopSignal = loop(scheduler, catalog: catalog, signals: signals, pulse: pulse, admin: admin, logger: logger)
+        scheduler.stop()   // the admin API refuses triggers from now on
+        try shutDown(scheduler, signal: stopSignal, signals: signals, logger: logger) {
+            guard let admin else { return }
+            if !admin.process.shutDown(timeout: 10) { logger.warning("admin API did not stop within 10 s") }
+        }
     }
 
     /// Ticks until SIGTERM or SIGINT; returns the signal.
-    private func loop(_ scheduler: Scheduler, catalog: PipelineCatalog, signals: ServeSignals, logger: Logger) -> Int32 {
+    private func loop(_ scheduler: Scheduler, catalog: PipelineCatalog, signals: ServeSignals, pulse: SchedulerPulse,
+                      admin: RunningAdmin?, logger: Logger) -> Int32 {
         var nextTick = Monotonic.now
         var failures = 0
         while true {
@@ -100,6 +122,7 @@ struct ServeCommand: ParsableCommand {
                             "rescheduled": "\(change.rescheduled)", "changed": "\(change.changed)",
                         ])
                         if scheduler.pipelines.isEmpty { logger.warning("no scheduled pipeline left: nothing will run") }
+                        admin?.update(freshnessInputs(logger: logger))
                         Self.logSchedule(scheduler, tick: tick, logger: logger)
                     } catch {
                         logger.error("reload failed; the previous pipelines stay", metadata: ["error": "\(error)"])
@@ -120,6 +143,7 @@ struct ServeCommand: ParsableCommand {
                     ])
                 }
                 nextTick = started + tick
+                pulse.beat(nextIn: tick)
             } catch {
                 // Never fatal: back off (doubling, up to a minute or one tick) and try again.
                 failures += 1
@@ -128,12 +152,14 @@ struct ServeCommand: ParsableCommand {
                     "error": "\(error)", "failed_ticks": "\(failures)", "retry_in_seconds": "\(delay)",
                 ])
                 nextTick = Monotonic.now + delay
+                pulse.beat(nextIn: delay)
             }
         }
     }
 
     /// Waits for the running runs up to --shutdown-timeout; exit 1 when some are still going.
-    private func shutDown(_ scheduler: Scheduler, signal: Int32, signals: ServeSignals, logger: Logger) throws {
+    private func shutDown(_ scheduler: Scheduler, signal: Int32, signals: ServeSignals, logger: Logger,
+                          stopAdmin: () -> Void) throws {
         let name = signal == SIGINT ? "SIGINT" : "SIGTERM"
         let running = scheduler.runningPipelines
         logger.notice("\(name): stopping, no new runs", metadata: [
@@ -150,6 +176,7 @@ struct ServeCommand: ParsableCommand {
         }
         let left = scheduler.runningPipelines
         if left.isEmpty {
+            stopAdmin()
             logger.notice("stopped")
             return
         }

@@ -43,25 +43,32 @@ public struct RunHistory {
         }
     }
 
+    /// The columns `entry(_:_:offset:)` reads, in order.
+    static let entryColumns = """
+        run_id, pipeline, command, trigger, status,
+        to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+        to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+        round(extract(epoch FROM coalesce(finished_at, now()) - started_at)::numeric, 3)::text,
+        rows_read, rows_inserted, rows_updated, rows_unchanged, rows_rejected, rows_discarded, rows_deleted, error
+        """
+
+    static func entry(_ r: PGResult, _ i: Int, offset o: Int = 0) -> Entry {
+        Entry(runID: r.int64(i, o) ?? 0, pipeline: r.string(i, o + 1), command: r.string(i, o + 2) ?? "",
+              trigger: r.string(i, o + 3) ?? "", status: r.string(i, o + 4) ?? "", startedAt: r.string(i, o + 5) ?? "",
+              finishedAt: r.string(i, o + 6), durationSeconds: r.string(i, o + 7).flatMap(Double.init),
+              read: r.int64(i, o + 8) ?? 0, inserted: r.int64(i, o + 9) ?? 0, updated: r.int64(i, o + 10) ?? 0,
+              unchanged: r.int64(i, o + 11) ?? 0, rejected: r.int64(i, o + 12) ?? 0, discarded: r.int64(i, o + 13) ?? 0,
+              deleted: r.int64(i, o + 14) ?? 0, error: r.string(i, o + 15))
+    }
+
     /// Newest first. `pipeline`: only that pipeline's runs; `status`: only runs in that state.
     public func recent(pipeline: String?, status: String?, limit: Int) throws -> [Entry] {
         let r = try connection.execute("""
-            SELECT run_id, pipeline, command, trigger, status,
-                   to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-                   to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-                   round(extract(epoch FROM coalesce(finished_at, now()) - started_at)::numeric, 3)::text,
-                   rows_read, rows_inserted, rows_updated, rows_unchanged, rows_rejected, rows_discarded, rows_deleted, error
+            SELECT \(Self.entryColumns)
             FROM ingest_runs
             WHERE ($1::text IS NULL OR pipeline = $1) AND ($2::text IS NULL OR status = $2)
             ORDER BY run_id DESC LIMIT $3
             """, [pipeline, status, String(limit)], context: "run history")
-        return (0..<r.rowCount).map { i in
-            Entry(runID: r.int64(i, 0) ?? 0, pipeline: r.string(i, 1), command: r.string(i, 2) ?? "",
-                  trigger: r.string(i, 3) ?? "", status: r.string(i, 4) ?? "", startedAt: r.string(i, 5) ?? "",
-                  finishedAt: r.string(i, 6), durationSeconds: r.string(i, 7).flatMap(Double.init),
-                  read: r.int64(i, 8) ?? 0, inserted: r.int64(i, 9) ?? 0, updated: r.int64(i, 10) ?? 0,
-                  unchanged: r.int64(i, 11) ?? 0, rejected: r.int64(i, 12) ?? 0, discarded: r.int64(i, 13) ?? 0,
-                  deleted: r.int64(i, 14) ?? 0, error: r.string(i, 15))
-        }
+        return (0..<r.rowCount).map { Self.entry(r, $0) }
     }
 }
