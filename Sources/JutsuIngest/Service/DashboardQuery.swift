@@ -4,7 +4,8 @@ import JutsuPipeline
 
 /// What the dashboard shows, from the page's query parameters: `tier`, `timeframe`, `status`
 /// (filters of the heatmap), `sessions` (columns, 1...120, default 30), `limit` (rows, worst
-/// first; default all), `days` (the run timeline, 1...31, default 3). Unknown parameters are
+/// first; default all), `days` (the run timeline, 1...31, default 3), `at` (the instant the page
+/// judges freshness at, ISO 8601 as `freshness --at` takes it; default now). Unknown parameters are
 /// ignored; invalid values are ignored and listed in `ignored`, so a bad link still shows a page.
 public struct DashboardQuery: Sendable, Equatable {
     public var tier: FreshnessTier?
@@ -13,6 +14,8 @@ public struct DashboardQuery: Sendable, Equatable {
     public var sessions: Int
     public var limit: Int?
     public var days: Int
+    /// The instant to judge at instead of now (`?at=2024-01-17T15:00:00Z`).
+    public var at: Int64?
     /// `name=value` of the parameters whose value was not understood.
     public var ignored: [String] = []
 
@@ -45,6 +48,19 @@ public struct DashboardQuery: Sendable, Equatable {
         }
         if let v = value("limit") { if let n = Int(v), n >= 1 { limit = n } else { note("limit", v) } }
         if let v = value("days") { if let n = Int(v), Self.dayRange.contains(n) { days = n } else { note("days", v) } }
+        if let v = value("at") { if let t = Self.parseInstant(v) { at = t } else { note("at", v) } }
+    }
+
+    /// Seconds since the epoch of `2024-01-16T15:21:00Z`, `2024-01-16T10:21:00-05:00`, with
+    /// fractional seconds, or a date (`2024-01-16`, its midnight UTC); nil otherwise.
+    public static func parseInstant(_ text: String) -> Int64? {
+        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds],
+                                                       [.withFullDate]] {
+            let f = ISO8601DateFormatter()
+            f.formatOptions = options
+            if let d = f.date(from: text) { return Int64(d.timeIntervalSince1970.rounded(.down)) }
+        }
+        return nil
     }
 
     /// The query string of this query with some parameters changed (nil: dropped), for links.
@@ -57,6 +73,7 @@ public struct DashboardQuery: Sendable, Equatable {
         if sessions != 30 { parts.append("sessions=\(sessions)") }
         if let limit { parts.append("limit=\(limit)") }
         if days != 3 { parts.append("days=\(days)") }
+        if let at { parts.append("at=\(UnixTime.iso8601(at))") }
         return parts.isEmpty ? "?" : "?" + parts.joined(separator: "&")
     }
 }

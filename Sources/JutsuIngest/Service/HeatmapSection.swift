@@ -164,7 +164,14 @@ struct HeatmapSection {
         out.int(query.sessions)
         out.raw("\"></label> <label>rows <input type=\"number\" name=\"limit\" min=\"1\" value=\"")
         if let limit = query.limit { out.int(limit) }
-        out.raw("\" placeholder=\"all\"></label> <button type=\"submit\">show</button></form>\n")
+        out.raw("\" placeholder=\"all\"></label> ")
+        if let at = query.at {
+            // The instant the page judges at stays through a filter change.
+            out.raw("<input type=\"hidden\" name=\"at\" value=\"")
+            out.raw(UnixTime.iso8601(at))
+            out.raw("\">")
+        }
+        out.raw("<button type=\"submit\">show</button></form>\n")
     }
 
     private func renderLegend(into out: inout TextBuffer) {

@@ -59,15 +59,7 @@ struct FreshnessCommand: ParsableCommand {
         }
     }
 
-    static func parseInstant(_ text: String) -> Int64? {
-        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds],
-                                                       [.withFullDate]] {
-            let f = ISO8601DateFormatter()
-            f.formatOptions = options
-            if let d = f.date(from: text) { return Int64(d.timeIntervalSince1970.rounded(.down)) }
-        }
-        return nil
-    }
+    static func parseInstant(_ text: String) -> Int64? { DashboardQuery.parseInstant(text) }
 
     func run() throws {
         let logger = global.makeLogger()

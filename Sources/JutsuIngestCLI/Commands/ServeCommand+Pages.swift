@@ -27,9 +27,10 @@ final class ServicePages: AdminPages, @unchecked Sendable {
 
     func dashboard(query: [String: String]) throws -> String {
         let pipelines = scheduler.pipelines.map(\.spec)
+        let query = DashboardQuery(query: query)
         return try render { connection, settings, now in
             try DashboardPage.render(connection: connection, settings: settings, pipelines: pipelines,
-                                     query: DashboardQuery(query: query), now: now)
+                                     query: query, now: query.at ?? now)
         }
     }
 

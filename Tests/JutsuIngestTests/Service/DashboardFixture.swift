@@ -23,31 +23,47 @@ enum DashboardFixture {
         "MISSING:1d": "missing",
     ]
 
+    /// `freshness.yaml` of the fixture's pipelines directory.
+    static let freshnessYAML = """
+        series:
+          - symbols: [SPY]
+            tier: critical
+          - symbols: [LOWAGE]
+            tier: low
+
+        """
+
     static func settings() throws -> ServiceFreshnessSettings {
-        let yaml = """
-            series:
-              - symbols: [SPY]
-                tier: critical
-              - symbols: [LOWAGE]
-                tier: low
-            """
-        let config = try FreshnessConfig.load(yaml: yaml, file: "freshness.yaml", knownCalendars: FreshnessReporter.calendarNames).get()
+        let config = try FreshnessConfig.load(yaml: freshnessYAML, file: "freshness.yaml", knownCalendars: FreshnessReporter.calendarNames).get()
         return ServiceFreshnessSettings(config: config)
     }
 
+    /// `nightly.yaml`: no catch-up, so a `serve` started over the fixture runs nothing at start.
+    static let pipelineYAML = """
+        name: nightly
+        source:
+          kind: yahoo
+          name: yahoo
+        symbols: [FRESH, STALE, MISSING]
+        timeframe: 1d
+        schedule:
+          cron: "0 22 * * MON-FRI"
+          timezone: UTC
+          catch_up: false
+
+        """
+
     static func pipelines() throws -> [PipelineSpec] {
-        let yaml = """
-            name: nightly
-            source:
-              kind: yahoo
-              name: yahoo
-            symbols: [FRESH, STALE, MISSING]
-            timeframe: 1d
-            schedule:
-              cron: "0 22 * * MON-FRI"
-              timezone: UTC
-            """
-        return [try PipelineLoader.load(yaml: yaml, file: "nightly.yaml", environment: [:]).get()]
+        [try PipelineLoader.load(yaml: pipelineYAML, file: "nightly.yaml", environment: [:]).get()]
+    }
+
+    /// A pipelines directory with `nightly.yaml` and `freshness.yaml`, for `serve --pipelines`.
+    static func pipelinesDirectory() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dashboard-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try pipelineYAML.write(toFile: dir + "/nightly.yaml", atomically: true, encoding: .utf8)
+        try freshnessYAML.write(toFile: dir + "/freshness.yaml", atomically: true, encoding: .utf8)
+        return dir
     }
 
     static func load(_ db: TestDatabase) throws {

@@ -100,6 +100,13 @@ import Testing
         #expect(bad.sessions == 30 && bad.limit == nil && bad.tier == nil && bad.days == 3)
         #expect(bad.ignored.sorted() == ["days=x", "limit=0", "sessions=1000"])
         #expect(q.link(tier: .some(nil)) == "?timeframe=1d&status=stale&sessions=60&limit=10&days=7")
+        // `at`: the instant to judge at, kept by the links; an unreadable one is named and ignored.
+        let at = DashboardQuery(query: ["at": "2024-01-17T10:00:00-05:00"])
+        #expect(at.at == DashboardFixture.now)
+        #expect(at.link(tier: .some(.critical)) == "?tier=critical&at=2024-01-17T15:00:00Z")
+        #expect(DashboardQuery(query: ["at": "2024-01-17"]).at == DashboardFixture.now - 15 * 3600)
+        let badAt = DashboardQuery(query: ["at": "yesterday"])
+        #expect(badAt.at == nil && badAt.ignored == ["at=yesterday"])
     }
 
     @Test func intradayCellsFollowTheCalendarsSessions() {
