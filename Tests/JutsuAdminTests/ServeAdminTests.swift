@@ -73,6 +73,9 @@ import Testing
         let metrics = try await Self.call("GET", base + "/metrics")
         #expect(metrics.0 == 200)
         #expect(metrics.1.contains("jutsu_runs_total{") && metrics.1.contains("jutsu_series_status{"), "\(metrics.1.prefix(500))")
+        // This instance's scheduler gauges after the database-wide families.
+        #expect(metrics.1.contains("\njutsu_scheduler_last_tick_timestamp_seconds ") && metrics.1.contains("\njutsu_scheduler_running{pipeline=\""),
+                "\(metrics.1.suffix(800))")
 
         kill(process.processIdentifier, SIGTERM)
         #expect(await Self.exitStatus(process, within: 90) == 0, "\(Self.output(log))")

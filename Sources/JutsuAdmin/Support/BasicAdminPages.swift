@@ -21,21 +21,7 @@ public struct BasicAdminPages: AdminPages {
     public func metrics() throws -> String {
         let snapshot = try freshness.latest ?? Self.wait(for: freshness)
         var out = FreshnessReporter.prometheus(snapshot.rows, at: snapshot.at)
-        let running = scheduler.runningPipelines
-        let pipelines = scheduler.pipelines
-        out += "# HELP jutsu_scheduler_pipelines Scheduled pipelines loaded.\n# TYPE jutsu_scheduler_pipelines gauge\n"
-        out += "jutsu_scheduler_pipelines \(pipelines.count)\n"
-        out += "# HELP jutsu_scheduler_running Whether this instance runs the pipeline now.\n# TYPE jutsu_scheduler_running gauge\n"
-        for pipeline in pipelines {
-            out += "jutsu_scheduler_running{pipeline=\"\(Self.escapeLabel(pipeline.name))\"} \(running[pipeline.name] == nil ? 0 : 1)\n"
-        }
-        let reading = pulse.read()
-        if let last = reading.lastTick {
-            out += "# HELP jutsu_scheduler_last_tick_timestamp_seconds When the scheduler last ticked.\n"
-            out += "# TYPE jutsu_scheduler_last_tick_timestamp_seconds gauge\njutsu_scheduler_last_tick_timestamp_seconds \(last)\n"
-        }
-        out += "# HELP jutsu_scheduler_tick_overdue_seconds How late the next tick is (0 when on time).\n"
-        out += "# TYPE jutsu_scheduler_tick_overdue_seconds gauge\njutsu_scheduler_tick_overdue_seconds \(reading.overdueSeconds)\n"
+        out += SchedulerGauges.text(scheduler: scheduler, pulse: pulse)
         return out
     }
 
@@ -100,9 +86,5 @@ public struct BasicAdminPages: AdminPages {
 
     static func percent(_ s: String) -> String {
         s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? s
-    }
-
-    static func escapeLabel(_ s: String) -> String {
-        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
     }
 }

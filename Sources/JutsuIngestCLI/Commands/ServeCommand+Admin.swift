@@ -33,7 +33,7 @@ extension ServeCommand {
         }
         let inputs = freshnessInputs(logger: logger)
         let freshness = FreshnessCache(pool: pool, inputs: inputs, maxAge: configuration.freshnessMaxAge, logger: logger)
-        let pages = ServicePages(scheduler: scheduler, inputs: inputs) {
+        let pages = ServicePages(scheduler: scheduler, pulse: pulse, inputs: inputs) {
             try PGConnection(conninfo: conninfo, applicationName: "jutsu-ingest-admin", logger: logger)
         }
         let server = AdminServer(configuration: configuration, scheduler: scheduler, pulse: pulse, pool: pool, freshness: freshness,

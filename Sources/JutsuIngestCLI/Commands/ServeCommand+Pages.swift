@@ -10,12 +10,14 @@ import JutsuStore
 final class ServicePages: AdminPages, @unchecked Sendable {
     private let connect: @Sendable () throws -> PGConnection
     private let scheduler: Scheduler
+    private let pulse: SchedulerPulse
     private let lock = NSLock()
     private var connection: PGConnection?
     private var settings: ServiceFreshnessSettings
 
-    init(scheduler: Scheduler, inputs: FreshnessInputs, connect: @escaping @Sendable () throws -> PGConnection) {
+    init(scheduler: Scheduler, pulse: SchedulerPulse, inputs: FreshnessInputs, connect: @escaping @Sendable () throws -> PGConnection) {
         self.scheduler = scheduler
+        self.pulse = pulse
         self.connect = connect
         settings = ServiceFreshnessSettings(config: inputs.config, pipelineTiers: inputs.pipelineTiers)
     }
@@ -35,7 +37,9 @@ final class ServicePages: AdminPages, @unchecked Sendable {
     }
 
     func metrics() throws -> String {
+        // Database-wide families, then this instance's scheduler gauges.
         try render { connection, settings, now in try ServiceMetrics.render(connection: connection, settings: settings, now: now) }
+            + SchedulerGauges.text(scheduler: scheduler, pulse: pulse)
     }
 
     private func render(_ body: (PGConnection, ServiceFreshnessSettings, Int64) throws -> String) throws -> String {
