@@ -33,7 +33,8 @@ public final class AdminServer: Sendable {
     /// Every route, registered on a new router.
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
-        router.add(middleware: JSONErrorMiddleware())
+        let table = RouteTable()
+        router.add(middleware: JSONErrorMiddleware(routes: table))
         router.get("/healthz") { _, _ in self.healthz() }
         router.get("/readyz") { _, _ in await self.readyz() }
         router.get("/api/v1/freshness") { request, _ in try await self.freshness(request) }
@@ -47,6 +48,7 @@ public final class AdminServer: Sendable {
         router.get("/openapi.json") { _, _ in JSONBody.response(OpenAPIDocument.buffer) }
         router.get("/metrics") { _, _ in try await self.metrics() }
         router.get("/") { request, _ in try await self.dashboard(request) }
+        table.set(router.routes.map { (method: $0.method.rawValue, path: $0.path.description) })
         return router
     }
 

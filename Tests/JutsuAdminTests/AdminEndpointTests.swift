@@ -66,7 +66,8 @@ import Testing
             ("/api/v1/runs?status=nope", 400, "bad_request"), ("/api/v1/runs?since=yesterday", 400, "bad_request"),
             ("/api/v1/runs?cursor=x", 400, "bad_request"), ("/api/v1/freshness?tier=urgent", 400, "bad_request"),
             ("/api/v1/freshness?status=old", 400, "bad_request"), ("/api/v1/freshness?timeframe=7m", 400, "bad_request"),
-            ("/api/v1/gaps?since=2024", 400, "bad_request"),
+            ("/api/v1/gaps?since=2024", 400, "bad_request"), ("/api/v1/runs?cursor=5&before=x", 400, "bad_request"),
+("/api/v1/freshness?timeframe=", 400, "bad_request"),
         ] {
             let reply = try await h.get(path)
             #expect(reply.status == status, "\(path): \(reply.text)")
@@ -74,6 +75,15 @@ import Testing
             let error = try reply.json()["error"] as? [String: Any]
             #expect(error?["code"] as? String == code, "\(path): \(reply.text)")
             #expect((error?["message"] as? String)?.isEmpty == false, "\(path)")
+        }
+        #expect(try await h.get("/api/v1/runs?cursor=5&before=4").status == 200)
+        // A known path with a method it does not take: 405 naming the allowed ones (as schemathesis expects).
+        for (method, path, allowed) in [("TRACE", "/readyz", "GET"), ("DELETE", "/api/v1/runs/7", "GET"),
+                                        ("GET", "/api/v1/pipelines/alpha/runs", "POST"), ("PUT", "/", "GET")] {
+            let reply = try await h.request(method, path)
+            #expect(reply.status == 405, "\(method) \(path): \(reply.text)")
+            #expect(reply.headers["allow"] == allowed, "\(method) \(path)")
+            #expect((try reply.json()["error"] as? [String: Any])?["code"] as? String == "method_not_allowed")
         }
         await h.stop()
     }

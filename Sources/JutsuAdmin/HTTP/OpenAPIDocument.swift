@@ -23,6 +23,9 @@ enum OpenAPIDocument {
             "properties": {"error": {"type": "object", "required": ["code", "message"],
               "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}
           },
+          "Timeframe": {"type": "string", "enum": ["1m", "5m", "15m", "30m", "1h", "1d", "1w", "1mo"],
+            "description": "Canonical spellings; the server also takes the aliases `jutsu-ingest` accepts (`1D`, `60m`, ...)."},
+          "RunID": {"type": "integer", "format": "int64", "minimum": 1, "maximum": 9223372036854775807},
           "Health": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string", "const": "ok"}}},
           "Readiness": {
             "type": "object", "required": ["status", "checks"],
@@ -108,7 +111,7 @@ enum OpenAPIDocument {
           "description": "The unfiltered report is sent gzip-compressed (Content-Encoding: gzip) to clients that send Accept-Encoding: gzip.",
           "parameters": [
             {"name": "tier", "in": "query", "schema": {"type": "string", "enum": ["critical", "standard", "low"]}},
-            {"name": "timeframe", "in": "query", "schema": {"type": "string"}},
+            {"name": "timeframe", "in": "query", "schema": {"$ref": "#/components/schemas/Timeframe"}},
             {"name": "symbols", "in": "query", "description": "Comma-separated.", "schema": {"type": "string"}},
             {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["fresh", "aging", "stale", "missing"]}}],
           "responses": {
@@ -118,7 +121,7 @@ enum OpenAPIDocument {
         "/api/v1/gaps": {"get": {"summary": "Missing sessions and bars on closed days, per series (computed per request).",
           "parameters": [
             {"name": "symbols", "in": "query", "schema": {"type": "string"}},
-            {"name": "timeframe", "in": "query", "schema": {"type": "string"}},
+            {"name": "timeframe", "in": "query", "schema": {"$ref": "#/components/schemas/Timeframe"}},
             {"name": "since", "in": "query", "schema": {"type": "string", "format": "date"}}],
           "responses": {
             "200": {"description": "The report.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Gaps"}}}},
@@ -128,18 +131,18 @@ enum OpenAPIDocument {
           "parameters": [
             {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}},
             {"name": "cursor", "in": "query", "description": "`next_cursor` of the previous page (alias: `before`).",
-             "schema": {"type": "integer"}},
-            {"name": "before", "in": "query", "schema": {"type": "integer"}},
+             "schema": {"$ref": "#/components/schemas/RunID"}},
+            {"name": "before", "in": "query", "schema": {"$ref": "#/components/schemas/RunID"}},
             {"name": "pipeline", "in": "query", "schema": {"type": "string"}},
             {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["running", "succeeded", "partial", "failed", "aborted"]}},
-            {"name": "since", "in": "query", "description": "Started at or after (ISO 8601 instant or date).",
-             "schema": {"type": "string"}}],
+            {"name": "since", "in": "query", "description": "Started at or after: an ISO 8601 instant (`2024-01-16T15:21:00Z`) or a date.",
+             "schema": {"type": "string", "format": "date-time"}}],
           "responses": {
             "200": {"description": "A page.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RunPage"}}}},
             "400": {"$ref": "#/components/responses/BadRequest"},
             "503": {"$ref": "#/components/responses/DatabaseUnavailable"}}}},
         "/api/v1/runs/{id}": {"get": {"summary": "One run with its per-series results and rejects by reason.",
-          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"$ref": "#/components/schemas/RunID"}}],
           "responses": {
             "200": {"description": "The run.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RunDetail"}}}},
             "400": {"$ref": "#/components/responses/BadRequest"},
@@ -167,7 +170,16 @@ enum OpenAPIDocument {
         "/metrics": {"get": {"summary": "Prometheus text exposition: freshness per series and scheduler gauges.", "responses": {
           "200": {"description": "Metrics.", "content": {"text/plain": {"schema": {"type": "string"}}}},
           "500": {"description": "Rendering failed.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/": {"get": {"summary": "The dashboard (HTML).", "parameters": [{"name": "tier", "in": "query", "schema": {"type": "string"}}],
+        "/": {"get": {"summary": "The dashboard (HTML).",
+          "description": "A page for people: a parameter whose value is not understood is ignored and named on the page (never a 400), so every value is accepted.",
+          "parameters": [
+            {"name": "tier", "in": "query", "description": "critical, standard or low; empty or `all`: every tier.", "schema": {"type": "string"}},
+            {"name": "timeframe", "in": "query", "description": "A timeframe (`1d`, `1h`, ...).", "schema": {"type": "string"}},
+            {"name": "status", "in": "query", "description": "fresh, aging, stale or missing.", "schema": {"type": "string"}},
+            {"name": "sessions", "in": "query", "description": "Columns of the heatmap, 1-120 (default 30).", "schema": {"type": "string"}},
+            {"name": "limit", "in": "query", "description": "Rows, worst first (default all).", "schema": {"type": "string"}},
+            {"name": "days", "in": "query", "description": "Days of the run timeline, 1-31 (default 3).", "schema": {"type": "string"}},
+            {"name": "at", "in": "query", "description": "Judge freshness at this ISO 8601 instant instead of now.", "schema": {"type": "string"}}],
           "responses": {
             "200": {"description": "The page.", "content": {"text/html": {"schema": {"type": "string"}}}},
             "500": {"description": "Rendering failed.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}}

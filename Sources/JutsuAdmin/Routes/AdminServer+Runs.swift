@@ -30,10 +30,13 @@ extension AdminServer {
             guard let n = Int(text), (1...500).contains(n) else { throw AdminAPIError.badRequest("limit '\(text)': use 1 to 500") }
             limit = n
         }
+        // `cursor` and its alias `before`: each given one must be a run id; both are upper bounds
+        // (runs older than the id), so together the smaller one holds.
         var before: Int64?
-        if let text = query["cursor"] ?? query["before"] {
-            guard let id = Int64(text), id > 0 else { throw AdminAPIError.badRequest("cursor '\(text)' is not a run id") }
-            before = id
+        for name in ["cursor", "before"] {
+            guard let text = query[name] else { continue }
+            guard let id = Int64(text), id > 0 else { throw AdminAPIError.badRequest("\(name) '\(text)' is not a run id") }
+            before = min(before ?? id, id)
         }
         let status = query["status"]
         if let status, !Self.runStatuses.contains(status) {
