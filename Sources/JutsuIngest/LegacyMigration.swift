@@ -52,8 +52,6 @@ public final class LegacyMigration: @unchecked Sendable {
     private var seriesTotal = 0
     private let started = ContinuousClock.now
     private var stopped = false
-    /// Leaves made before the workers start (`createLeaves`), handed to every worker's loader.
-    private var upFront = UpFrontLeaves()
 
     public init(options: LegacyMigrationOptions, connection: PGConnection,
                 connect: (@Sendable () throws -> PGConnection)? = nil,
@@ -130,7 +128,6 @@ public final class LegacyMigration: @unchecked Sendable {
         let verify = options.verify && !options.dryRun
         let outcomes: [String: SeriesOutcome]
         do {
-            if options.load && !options.dryRun { upFront = try createLeaves(all, fileID: fileID) }
             outcomes = try forEachSeries(all, runID: runID) { worker, series in
                 var outcome = SeriesOutcome()
                 var legacyHashes: KeyedHashes?
@@ -144,7 +141,6 @@ public final class LegacyMigration: @unchecked Sendable {
                 }
                 return outcome
             }
-            try dropEmptyLeaves(upFront.createdHere)
         } catch {
             if options.load && !options.dryRun { try? registry.finish(runID, status: "failed", error: "\(error)") }
             throw error
@@ -210,7 +206,6 @@ public final class LegacyMigration: @unchecked Sendable {
                 defer { group.leave() }
                 do {
                     let loader = options.load ? BatchLoader(connection: c, runID: runID, operation: "migrate", dryRun: options.dryRun) : nil
-                    loader?.adoptLeaves(upFront.known)
                     let worker = Worker(reader: try LegacyReader(path: options.path), connection: c, loader: loader)
                     while true {
                         lock.lock()

@@ -80,10 +80,6 @@ import Testing
         #expect(try db.scalar("SELECT count(*) FROM rejected_bars WHERE source_location !~ '^sqlite:market_data:[0-9]+$'") == 0)
         #expect(try db.scalar("SELECT count(*) FROM ingest_runs WHERE command = 'migrate-sqlite' AND status = 'succeeded' AND rows_read = \(expected.rows) AND rows_inserted = \(expected.bars)") == 1)
         #expect(try db.metadataMismatches() == 0)
-        // The leaves made before the load (from the legacy timestamps) are exactly those that
-        // hold bars: none for the file's rows with an invalid time.
-        #expect(try db.scalar("SELECT count(*) FROM pg_partition_tree('market_data') WHERE isleaf")
-                == db.scalar("SELECT count(DISTINCT tableoid) FROM market_data"))
         // data_source kept (the legacy file uses schwab, csv and yahoo).
         #expect(try db.scalar("SELECT count(DISTINCT data_source) FROM market_data") == 3)
 

@@ -35,9 +35,6 @@ public final class BatchLoader {
         self.dryRun = dryRun
     }
 
-    /// Leaves created before the load (`PartitionCache.create`): batches find them cached.
-    public func adoptLeaves(_ known: PartitionCache.Known) { partitions.adopt(known) }
-
     /// The counts of one committed batch, in total and per series.
     public struct Result: Sendable {
         public var counts = LoadCounts()

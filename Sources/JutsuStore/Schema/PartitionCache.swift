@@ -5,7 +5,7 @@ import JutsuCore
 /// bars are copied straight into their leaf (which spares the server the tuple routing,
 /// measured ~10% of a COPY's time here).
 public final class PartitionCache {
-    var names: [Leaf: String] = [:]
+    private var names: [Leaf: String] = [:]
 
     struct Leaf: Hashable {
         var timeframe: Timeframe
