@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import JutsuIngest
 import JutsuStore
 
 extension AdminServer {
@@ -44,7 +45,7 @@ extension AdminServer {
         }
         var since: Int64?
         if let text = query["since"] {
-            guard let instant = Self.parseInstant(text) else {
+            guard let instant = InstantText.parse(text) else {
                 throw AdminAPIError.badRequest("since '\(text)': expected ISO 8601 like 2024-01-16T15:21:00Z or 2024-01-16")
             }
             since = instant
@@ -87,16 +88,5 @@ extension AdminServer {
         let detail = RunDetail(run: found.entry, series: found.series,
                                rejects: .init(total: found.rejects.reduce(0) { $0 + $1.count }, byReason: found.rejects))
         return JSONBody.response(JSONBody.encode(detail))
-    }
-
-    /// UTC seconds of `2024-01-16T15:21:00Z`, `2024-01-16T10:21:00-05:00` or `2024-01-16`.
-    static func parseInstant(_ text: String) -> Int64? {
-        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds],
-                                                       [.withFullDate]] {
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = options
-            if let date = formatter.date(from: text) { return Int64(date.timeIntervalSince1970.rounded(.down)) }
-        }
-        return nil
     }
 }

@@ -5,36 +5,22 @@ import JutsuIngest
 /// one is. `jutsu_scheduler_tick_overdue_seconds` above a few ticks means the loop is stuck.
 public enum SchedulerGauges {
     public static func text(scheduler: Scheduler, pulse: SchedulerPulse) -> String {
-        var out = ""
+        var m = MetricsText()
         let running = scheduler.runningPipelines
         let pipelines = scheduler.pipelines
-        out += "# HELP jutsu_scheduler_pipelines Scheduled pipelines loaded by this instance.\n# TYPE jutsu_scheduler_pipelines gauge\n"
-        out += "jutsu_scheduler_pipelines \(pipelines.count)\n"
-        out += "# HELP jutsu_scheduler_running Whether this instance runs the pipeline now.\n# TYPE jutsu_scheduler_running gauge\n"
+        m.family("jutsu_scheduler_pipelines", .gauge, "Scheduled pipelines loaded by this instance.")
+        m.sample("jutsu_scheduler_pipelines", [], Int64(pipelines.count))
+        m.family("jutsu_scheduler_running", .gauge, "Whether this instance runs the pipeline now.")
         for pipeline in pipelines {
-            out += "jutsu_scheduler_running{pipeline=\"\(escapeLabel(pipeline.name))\"} \(running[pipeline.name] == nil ? 0 : 1)\n"
+            m.sample("jutsu_scheduler_running", [("pipeline", pipeline.name)], running[pipeline.name] == nil ? 0 : 1)
         }
         let reading = pulse.read()
         if let last = reading.lastTick {
-            out += "# HELP jutsu_scheduler_last_tick_timestamp_seconds When this instance's scheduler last ticked.\n"
-            out += "# TYPE jutsu_scheduler_last_tick_timestamp_seconds gauge\njutsu_scheduler_last_tick_timestamp_seconds \(last)\n"
+            m.family("jutsu_scheduler_last_tick_timestamp_seconds", .gauge, "When this instance's scheduler last ticked.")
+            m.sample("jutsu_scheduler_last_tick_timestamp_seconds", [], "\(last)")
         }
-        out += "# HELP jutsu_scheduler_tick_overdue_seconds How late this instance's next tick is (0 when on time).\n"
-        out += "# TYPE jutsu_scheduler_tick_overdue_seconds gauge\njutsu_scheduler_tick_overdue_seconds \(reading.overdueSeconds)\n"
-        return out
-    }
-
-    /// A label value per the text exposition format: backslash, double quote and newline escaped.
-    static func escapeLabel(_ value: String) -> String {
-        var out = ""
-        for c in value {
-            switch c {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.append(c)
-            }
-        }
-        return out
+        m.family("jutsu_scheduler_tick_overdue_seconds", .gauge, "How late this instance's next tick is (0 when on time).")
+        m.sample("jutsu_scheduler_tick_overdue_seconds", [], "\(reading.overdueSeconds)")
+        return m.text
     }
 }

@@ -48,19 +48,7 @@ public struct DashboardQuery: Sendable, Equatable {
         }
         if let v = value("limit") { if let n = Int(v), n >= 1 { limit = n } else { note("limit", v) } }
         if let v = value("days") { if let n = Int(v), Self.dayRange.contains(n) { days = n } else { note("days", v) } }
-        if let v = value("at") { if let t = Self.parseInstant(v) { at = t } else { note("at", v) } }
-    }
-
-    /// Seconds since the epoch of `2024-01-16T15:21:00Z`, `2024-01-16T10:21:00-05:00`, with
-    /// fractional seconds, or a date (`2024-01-16`, its midnight UTC); nil otherwise.
-    public static func parseInstant(_ text: String) -> Int64? {
-        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds],
-                                                       [.withFullDate]] {
-            let f = ISO8601DateFormatter()
-            f.formatOptions = options
-            if let d = f.date(from: text) { return Int64(d.timeIntervalSince1970.rounded(.down)) }
-        }
-        return nil
+        if let v = value("at") { if let t = InstantText.parse(v) { at = t } else { note("at", v) } }
     }
 
     /// The query string of this query with some parameters changed (nil: dropped), for links.

@@ -1,13 +1,18 @@
 /// Writes the Prometheus text exposition format (0.0.4): a `# HELP` and `# TYPE` line per
 /// family, then its samples; label values escaped (backslash, double quote, line feed).
-struct MetricsText {
+public struct MetricsText {
     var out = TextBuffer(capacity: 1 << 16)
 
-    enum Kind: String {
+    public init() {}
+
+    /// The text written so far.
+    public var text: String { out.string }
+
+    public enum Kind: String, Sendable {
         case counter, gauge, histogram
     }
 
-    mutating func family(_ name: String, _ kind: Kind, _ help: String) {
+    public mutating func family(_ name: String, _ kind: Kind, _ help: String) {
         out.raw("# HELP ")
         out.raw(name)
         out.raw(" ")
@@ -27,7 +32,7 @@ struct MetricsText {
     }
 
     /// `name{l1="v1",...} value`; `value` is already in the format's number syntax.
-    mutating func sample(_ name: String, _ labels: [(String, String)], _ value: String) {
+    public mutating func sample(_ name: String, _ labels: [(String, String)], _ value: String) {
         out.raw(name)
         if !labels.isEmpty {
             out.raw("{")
@@ -47,7 +52,7 @@ struct MetricsText {
         out.raw("\n")
     }
 
-    mutating func sample(_ name: String, _ labels: [(String, String)], _ value: Int64) {
+    public mutating func sample(_ name: String, _ labels: [(String, String)], _ value: Int64) {
         sample(name, labels, String(value))
     }
 

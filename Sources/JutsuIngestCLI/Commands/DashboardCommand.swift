@@ -58,7 +58,7 @@ struct DashboardCommand: ParsableCommand {
     var `repeat`: Int = 1
 
     func validate() throws {
-        if let at, FreshnessCommand.parseInstant(at) == nil { throw ValidationError("--at '\(at)': expected ISO 8601 or a date") }
+        if let at, InstantText.parse(at) == nil { throw ValidationError("--at '\(at)': expected ISO 8601 or a date") }
         guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
         let query = self.query
         if !query.ignored.isEmpty { throw ValidationError("invalid: \(query.ignored.joined(separator: ", "))") }
@@ -75,7 +75,7 @@ struct DashboardCommand: ParsableCommand {
 
     func run() throws {
         let logger = global.makeLogger()
-        let now = at.flatMap(FreshnessCommand.parseInstant) ?? Int64(Date().timeIntervalSince1970)
+        let now = at.flatMap(InstantText.parse) ?? Int64(Date().timeIntervalSince1970)
         let settings: ServiceFreshnessSettings
         do {
             settings = try ServiceFreshnessSettings.load(directory: pipelines)

@@ -54,16 +54,14 @@ struct FreshnessCommand: ParsableCommand {
         if let tier, FreshnessTier(rawValue: tier) == nil { throw ValidationError("--tier '\(tier)': use critical, standard or low") }
         if let timeframe, Timeframe(parsing: timeframe) == nil { throw ValidationError("--timeframe '\(timeframe)' is not a timeframe") }
         if let failOn, failOn == .fresh { throw ValidationError("--fail-on: use aging, stale or missing") }
-        if let at, Self.parseInstant(at) == nil {
+        if let at, InstantText.parse(at) == nil {
             throw ValidationError("--at '\(at)': expected ISO 8601 like 2024-01-16T15:21:00Z, 2024-01-16T10:21:00-05:00 or 2024-01-16")
         }
     }
 
-    static func parseInstant(_ text: String) -> Int64? { DashboardQuery.parseInstant(text) }
-
     func run() throws {
         let logger = global.makeLogger()
-        let instant = at.flatMap(Self.parseInstant) ?? Int64(Date().timeIntervalSince1970)
+        let instant = at.flatMap(InstantText.parse) ?? Int64(Date().timeIntervalSince1970)
         let settings = try FreshnessSettings.load(directory: pipelines)
         let (connection, target) = try global.connect(logger: logger, migrate: record)
         var rows: [FreshnessRow]
