@@ -126,7 +126,14 @@ public final class LegacyMigration: @unchecked Sendable {
             summary.runID = runID
         }
         let verify = options.verify && !options.dryRun
-        let outcomes: [String: SeriesOutcome]
+        var outcomes: [String: SeriesOutcome]
+        // Loading with several workers: series are read back on a connection of their own
+        // while the workers go on (verify-only reads back on the workers, which have nothing else to do).
+        let verifier: LegacyVerifier? = if verify, options.load, options.workers > 1, let c = try? connect?() {
+            LegacyVerifier(connection: c) { [self] key, legacy, c in try verification(key, legacy: legacy, connection: c) }
+        } else { nil }
+        var verifierFinished = false
+        defer { if !verifierFinished { verifier?.cancel() } }
         do {
             outcomes = try forEachSeries(all, runID: runID) { worker, series in
                 var outcome = SeriesOutcome()
@@ -136,10 +143,18 @@ public final class LegacyMigration: @unchecked Sendable {
                 }
                 if verify, let key = series.key {
                     if legacyHashes == nil { legacyHashes = try self.legacyHashes(series, reader: worker.reader) }
-                    outcome.verification = try self.verification(key, legacy: SeriesDigest(legacyHashes ?? KeyedHashes()),
-                                                                 connection: worker.connection)
+                    let legacy = SeriesDigest(legacyHashes ?? KeyedHashes())
+                    if let verifier {
+                        try verifier.submit(.init(id: series.id, key: key, legacy: legacy))
+                    } else {
+                        outcome.verification = try self.verification(key, legacy: legacy, connection: worker.connection)
+                    }
                 }
                 return outcome
+            }
+            if let verifier {
+                verifierFinished = true
+                for (id, v) in try verifier.finish() { outcomes[id]?.verification = v }
             }
         } catch {
             if options.load && !options.dryRun { try? registry.finish(runID, status: "failed", error: "\(error)") }
