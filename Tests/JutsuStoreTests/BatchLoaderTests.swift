@@ -120,6 +120,26 @@ import Foundation
         #expect(try db.scalar("SELECT count(*) FROM rejected_bars WHERE reason_code = 'duplicate'") == 1)
     }
 
+    /// A few rows spread over a long stored stretch (late corrections) are looked up key by key
+    /// in their leaves, not by reading the stretch back: changed ones updated, the same ones
+    /// unchanged, across several yearly leaves.
+    @Test func sparseLateRowsAreComparedKeyByKey() throws {
+        let db = try TestDatabase("sparse")
+        let conn = try db.connect()
+        let days = Bars.weekdays(from: Bars.day(2016, 1, 4), count: 1_000)
+        _ = try BatchLoader(connection: conn, runID: try newRun(conn), operation: "import").load(Bars.batch(days.map { Bars.bar("IBM", $0) }))
+        let picked = [3, 260, 520, 777, 999].map { days[$0] }
+        let late = picked.enumerated().map { i, ts in Bars.bar("IBM", ts, i % 2 == 0 ? "11" : "10") }
+        let r = try BatchLoader(connection: conn, runID: try newRun(conn), operation: "import").load(Bars.batch(late))
+        #expect(r.counts.updated == 3)
+        #expect(r.counts.unchanged == 2)
+        #expect(r.counts.inserted == 0)
+        #expect(try db.scalar("SELECT count(*) FROM market_data") == 1_000)
+        #expect(try db.scalar("SELECT count(*) FROM market_data WHERE close = 11") == 3)
+        #expect(try db.scalar("SELECT count(DISTINCT tableoid) FROM market_data WHERE close = 11") == 3)
+        #expect(try db.metadataMismatches() == 0)
+    }
+
     @Test func staleMetadataFallsBackToComparingEveryRow() throws {
         let db = try TestDatabase("stale")
         let conn = try db.connect()

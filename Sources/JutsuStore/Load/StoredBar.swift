@@ -52,17 +52,21 @@ extension PGConnection {
         if !points.isEmpty {
             // A few keys spread over a long stored range (late corrections, a legacy file's
             // duplicates): read those rows, not the whole range between them.
-            // One index probe per key, each leaf asked for its own keys only (PostgreSQL 15
-            // descends a leaf's index once per array element: the whole list against every
-            // leaf of a long series took ~180 ms for 4,500 keys).
+            // One index probe per key, each leaf asked for its own keys only (the whole list
+            // against every leaf of a long series took ~180 ms for 4,500 keys). Written as a
+            // LATERAL subquery with LIMIT 1 (the key is unique) so the plan is a probe per key
+            // whatever the statistics: as `ts = ANY(array)`, a leaf just filled and not yet
+            // analyzed was read along the series' whole stretch in it and filtered (2.8 ms for 82
+            // keys among 8,900 rows; the probes take 0.5 ms).
             var parts: [String] = []
             for (key, groups) in points {
                 for (table, times) in groups {
                     let array = "{" + times.map { UnixTime.iso8601($0) }.joined(separator: ",") + "}"
                     parts.append("""
                         SELECT m.symbol || '/' || m.timeframe, m.ts, m.open, m.high, m.low, m.close, m.volume, m.data_source, m.run_id
-                        FROM \(table) m WHERE m.symbol = \(CopyText.literal(key.symbol.value))
-                          AND m.timeframe = \(CopyText.literal(key.timeframe.rawValue)) AND m.ts = ANY(\(CopyText.literal(array))::timestamptz[])
+                        FROM unnest(\(CopyText.literal(array))::timestamptz[]) AS k(ts)
+                        CROSS JOIN LATERAL (SELECT * FROM \(table) s WHERE s.symbol = \(CopyText.literal(key.symbol.value))
+                            AND s.timeframe = \(CopyText.literal(key.timeframe.rawValue)) AND s.ts = k.ts LIMIT 1) m
                         """)
                 }
             }
