@@ -17,6 +17,7 @@ final class LegacyVerifier: @unchecked Sendable {
     private let lock = NSLock()
     private var results: [String: SeriesVerification] = [:]
     private var error: (any Error)?
+    private var cancelled = false
     private let done = DispatchSemaphore(value: 0)
 
     init(connection: PGConnection,
@@ -24,6 +25,8 @@ final class LegacyVerifier: @unchecked Sendable {
         let thread = Thread { [self] in
             defer { done.signal() }
             while let item = queue.pop() {
+                lock.lock(); let stop = cancelled; lock.unlock()
+                if stop { continue }   // drain without reading back: the migration failed
                 do {
                     let v = try verify(item.key, item.legacy, connection)
                     lock.lock(); results[item.id] = v; lock.unlock()
@@ -62,6 +65,7 @@ final class LegacyVerifier: @unchecked Sendable {
 
     /// Stops after the current series (the migration failed).
     func cancel() {
+        lock.lock(); cancelled = true; lock.unlock()
         queue.close()
         done.wait()
         done.signal()
