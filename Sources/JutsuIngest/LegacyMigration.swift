@@ -132,8 +132,7 @@ public final class LegacyMigration: @unchecked Sendable {
         let verifier: LegacyVerifier? = if verify, options.load, options.workers > 1, let c = try? connect?() {
             LegacyVerifier(connection: c) { [self] key, legacy, c in try verification(key, legacy: legacy, connection: c) }
         } else { nil }
-        var verifierFinished = false
-        defer { if !verifierFinished { verifier?.cancel() } }
+        defer { verifier?.cancel() }
         do {
             outcomes = try forEachSeries(all, runID: runID) { worker, series in
                 var outcome = SeriesOutcome()
@@ -152,10 +151,7 @@ public final class LegacyMigration: @unchecked Sendable {
                 }
                 return outcome
             }
-            if let verifier {
-                verifierFinished = true
-                for (id, v) in try verifier.finish() { outcomes[id]?.verification = v }
-            }
+            for (id, v) in try verifier?.finish() ?? [:] { outcomes[id]?.verification = v }
         } catch {
             if options.load && !options.dryRun { try? registry.finish(runID, status: "failed", error: "\(error)") }
             throw error

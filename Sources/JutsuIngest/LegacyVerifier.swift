@@ -53,7 +53,8 @@ final class LegacyVerifier: @unchecked Sendable {
         queue.push(item)
     }
 
-    /// Waits for every series handed over; their verifications by series id.
+    /// Waits for every series handed over; their verifications by series id. May be called
+    /// again (and after `cancel`).
     func finish() throws -> [String: SeriesVerification] {
         queue.close()
         done.wait()
@@ -63,11 +64,10 @@ final class LegacyVerifier: @unchecked Sendable {
         return results
     }
 
-    /// Stops after the current series (the migration failed).
+    /// Stops after the current series and waits for the thread (the migration failed); nothing
+    /// once `finish` returned.
     func cancel() {
         lock.lock(); cancelled = true; lock.unlock()
-        queue.close()
-        done.wait()
-        done.signal()
+        _ = try? finish()
     }
 }
