@@ -33,8 +33,8 @@ public struct LegacyMigrationOptions: Sendable {
 /// Series are independent: `workers` threads each take the next series (largest first), with
 /// their own SQLite handle and connection, so reading and converting on one overlaps the
 /// server's work for the other. A series is verified right after it is loaded: its legacy
-/// digest is gathered while it is read (no second read of the file), the stored one by a
-/// binary COPY on the worker's connection.
+/// digest is gathered while it is read (no second read of the file), the stored one computed by
+/// the server (`storedDigest`).
 public final class LegacyMigration: @unchecked Sendable {
     public let options: LegacyMigrationOptions
     let connection: PGConnection
@@ -127,8 +127,8 @@ public final class LegacyMigration: @unchecked Sendable {
         }
         let verify = options.verify && !options.dryRun
         var outcomes: [String: SeriesOutcome]
-        // Loading with several workers: series are read back on a connection of their own
-        // while the workers go on (verify-only reads back on the workers, which have nothing else to do).
+        // Loading with several workers: series are verified on a connection of their own while
+        // the workers go on (verify-only verifies on the workers, which have nothing else to do).
         let verifier: LegacyVerifier? = if verify, options.load, options.workers > 1, let c = try? connect?() {
             LegacyVerifier(connection: c) { [self] key, legacy, c in try verification(key, legacy: legacy, connection: c) }
         } else { nil }
@@ -424,11 +424,9 @@ public final class LegacyMigration: @unchecked Sendable {
         return latest
     }
 
-    /// Compares a series' legacy digest with the rows stored (one binary COPY).
+    /// Compares a series' legacy digest with the one the server computes over the rows stored.
     func verification(_ key: SeriesKey, legacy: SeriesDigest, connection: PGConnection) throws -> SeriesVerification {
-        let seed = SeriesDigest.seed(key)
-        var stored = SeriesDigest()
-        try connection.scanStoredBars(of: key) { bar in stored.add(ts: bar.ts, hash: SeriesDigest.hash(bar, seed: seed)) }
+        let stored = SeriesDigest(try connection.storedDigest(of: key, seed: SeriesDigest.seed(key)))
         var differences: [String] = []
         if legacy.rows != stored.rows { differences.append("row count: legacy \(legacy.rows), stored \(stored.rows)") }
         if legacy.first != stored.first {

@@ -34,24 +34,18 @@ public struct SeriesDigest: Sendable, Equatable, Encodable {
         return h
     }
 
-    /// A 64-bit hash of a normalized bar: its series' seed, then ts (epoch seconds), the four
-    /// prices in micro-units and the volume, each folded in by a SplitMix64 finalizer. Computed
-    /// from the values, never from text, on both sides.
+    /// A 64-bit hash of a normalized bar, the same chain of PostgreSQL's own hash functions that
+    /// the server computes over the stored rows (`StoredSeriesDigest.rowHashSQL`): ts seeded by the
+    /// series' seed, then open, high, low, close and volume, each seeded by the hash before it.
+    /// Computed from the values, never from text.
     @inline(__always)
     public static func hash(_ bar: Bar, seed: UInt64) -> UInt64 {
-        @inline(__always) func mix(_ x: UInt64) -> UInt64 {
-            var z = x &+ 0x9e37_79b9_7f4a_7c15
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return z ^ (z >> 31)
-        }
-        var h = seed
-        h = mix(h ^ UInt64(bitPattern: bar.ts))
-        h = mix(h ^ UInt64(bitPattern: bar.open.micros))
-        h = mix(h ^ UInt64(bitPattern: bar.high.micros))
-        h = mix(h ^ UInt64(bitPattern: bar.low.micros))
-        h = mix(h ^ UInt64(bitPattern: bar.close.micros))
-        return mix(h ^ UInt64(bitPattern: bar.volume))
+        var h = PostgresHash.timestamp(epochSeconds: bar.ts, seed: seed)
+        h = PostgresHash.numeric(micros: bar.open.micros, seed: h)
+        h = PostgresHash.numeric(micros: bar.high.micros, seed: h)
+        h = PostgresHash.numeric(micros: bar.low.micros, seed: h)
+        h = PostgresHash.numeric(micros: bar.close.micros, seed: h)
+        return PostgresHash.int8(bar.volume, seed: h)
     }
 
     /// The digest of a series' rows given as key -> hash (duplicates already resolved).
@@ -60,6 +54,13 @@ public struct SeriesDigest: Sendable, Equatable, Encodable {
     }
 
     public init() {}
+
+    init(_ stored: StoredSeriesDigest) {
+        rows = stored.rows
+        first = stored.first
+        last = stored.last
+        checksum = stored.checksum
+    }
 }
 
 /// The verification of one series: legacy rows after normalization, validation and duplicate

@@ -2,9 +2,9 @@ import Foundation
 import JutsuStore
 
 /// Verifies migrated series on a thread and connection of its own, in the order they finish, so
-/// a worker goes on to its next series while the last one is read back: at the end of a
-/// migration the two largest series finish together, and reading both back (~1 s for 440,000
-/// bars each) held both workers while the rest of the file waited. A series is handed over
+/// a worker goes on to its next series while the server digests the last one: at the end of a
+/// migration the two largest series finish together, and digesting both (reading them back, as
+/// it was then: ~1 s for 440,000 bars each) held both workers while the rest of the file waited. A series is handed over
 /// only after all of its batches committed, with its legacy digest (a few numbers).
 final class LegacyVerifier: @unchecked Sendable {
     struct Item: Sendable {
@@ -26,7 +26,7 @@ final class LegacyVerifier: @unchecked Sendable {
             defer { done.signal() }
             while let item = queue.pop() {
                 lock.lock(); let stop = cancelled; lock.unlock()
-                if stop { continue }   // drain without reading back: the migration failed
+                if stop { continue }   // drain without verifying: the migration failed
                 do {
                     let v = try verify(item.key, item.legacy, connection)
                     lock.lock(); results[item.id] = v; lock.unlock()
