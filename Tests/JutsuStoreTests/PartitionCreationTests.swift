@@ -29,7 +29,7 @@ import Testing
     static func shape(of table: String, _ conn: PGConnection) throws -> [String] {
         let r = try conn.execute("""
             SELECT 'column ' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || ' notnull=' || a.attnotnull
-                   || ' default=' || coalesce(pg_get_expr(d.adbin, d.adrelid), '-')
+                   || ' default=' || coalesce(pg_get_expr(d.adbin, d.adrelid), '-') || ' storage=' || a.attstorage::text
             FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
             WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped
             UNION ALL
@@ -71,5 +71,30 @@ import Testing
         }
         _ = try conn.execute("ALTER TABLE market_data DROP CONSTRAINT market_data_volume_check")
         #expect(try db.scalar("SELECT count(*) FROM pg_constraint WHERE conname = 'market_data_volume_check'") == 0)
+    }
+
+    /// migrations/0010: every column that could be TOASTed is stored PLAIN, so a new leaf has no
+    /// TOAST table (two files instead of four), whichever way it was made; bars still fit.
+    @Test func newLeavesHaveNoToastTable() throws {
+        let db = try TestDatabase("leaftoast")
+        let conn = try db.connect()
+        _ = try conn.execute("SELECT jutsu_ensure_partition('5m', '2024-03-10'), jutsu_ensure_partition('1d', '2024-03-10')")
+        _ = try conn.execute("""
+            CREATE TABLE market_data_5m_2024m04 PARTITION OF market_data_5m
+            FOR VALUES FROM ('2024-04-01 00:00:00+00') TO ('2024-05-01 00:00:00+00')
+            """)
+        for leaf in ["market_data_5m_2024m03", "market_data_1d_2024", "market_data_5m_2024m04"] {
+            #expect(try db.scalar("SELECT count(*) FROM pg_class WHERE oid = '\(leaf)'::regclass AND reltoastrelid = 0") == 1, "\(leaf)")
+            #expect(try db.scalar("""
+                SELECT count(*) FROM pg_attribute WHERE attrelid = '\(leaf)'::regclass AND attnum > 0 AND NOT attisdropped
+                AND attlen = -1 AND attstorage <> 'p'
+                """) == 0, "\(leaf)")
+        }
+        // A long (for a bar) value still fits in the row: PLAIN only refuses rows over a page.
+        let source = String(repeating: "s", count: 1_000)
+        _ = try conn.execute("INSERT INTO market_data VALUES ('AAPL', '5m', '2024-03-11 14:30:00+00', 123456789012.123456, 2, 1, 1, 0, $1)", [source])
+        let back = try conn.execute("SELECT data_source, open::text FROM market_data WHERE symbol = 'AAPL'")
+        #expect(back.string(0, 0) == source)
+        #expect(back.string(0, 1) == "123456789012.123456")
     }
 }
