@@ -102,6 +102,9 @@ import Foundation
         #expect(result.counts.inserted == 1)
         #expect(try db.scalar("SELECT count(*) FROM market_data WHERE data_source = 'yahoo'") == 2)
         #expect(try db.metadataMismatches() == 0)
+        // The merge turned hash and merge joins off for its own statements only.
+        let settings = try conn.execute("SELECT current_setting('enable_hashjoin'), current_setting('enable_mergejoin')")
+        #expect(settings.string(0, 0) == "on" && settings.string(0, 1) == "on")
     }
 
     @Test func laterDuplicateInALaterBatchWins() throws {
