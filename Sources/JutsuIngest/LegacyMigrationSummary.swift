@@ -36,15 +36,19 @@ public struct SeriesDigest: Sendable, Equatable, Encodable {
 
     /// A 64-bit hash of a normalized bar, the same chain of PostgreSQL's own hash functions that
     /// the server computes over the stored rows (`StoredSeriesDigest.rowHashSQL`): ts seeded by the
-    /// series' seed, then open, high, low, close and volume, each seeded by the hash before it.
+    /// series' seed, then open, high, low, close (a negative one with the seed's lowest bit
+    /// flipped, as the numeric hash ignores the sign) and volume, each seeded by the hash before it.
     /// Computed from the values, never from text.
     @inline(__always)
     public static func hash(_ bar: Bar, seed: UInt64) -> UInt64 {
+        @inline(__always) func price(_ micros: Int64, _ seed: UInt64) -> UInt64 {
+            PostgresHash.numeric(micros: micros, seed: seed ^ (micros < 0 ? 1 : 0))
+        }
         var h = PostgresHash.timestamp(epochSeconds: bar.ts, seed: seed)
-        h = PostgresHash.numeric(micros: bar.open.micros, seed: h)
-        h = PostgresHash.numeric(micros: bar.high.micros, seed: h)
-        h = PostgresHash.numeric(micros: bar.low.micros, seed: h)
-        h = PostgresHash.numeric(micros: bar.close.micros, seed: h)
+        h = price(bar.open.micros, h)
+        h = price(bar.high.micros, h)
+        h = price(bar.low.micros, h)
+        h = price(bar.close.micros, h)
         return PostgresHash.int8(bar.volume, seed: h)
     }
 

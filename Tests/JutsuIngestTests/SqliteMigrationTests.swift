@@ -169,6 +169,23 @@ import Testing
         let series = try #require(try json.json()["verification"] as? [[String: Any]])
         let failed = series.filter { $0["ok"] as? Bool == false }.map { "\($0["symbol"]!) \($0["timeframe"]!)" }
         #expect(failed.sorted() == ["AAPL 1d", "MSFT 1h"])
+
+        // Changes that keep the count and the first and last bar: only the checksum shows them.
+        let conn = try db.connect()
+        func middleBar(_ symbol: String, _ timeframe: String) -> String {
+            """
+            (symbol, timeframe, ts) = (SELECT symbol, timeframe, ts FROM market_data WHERE symbol = '\(symbol)' AND timeframe = '\(timeframe)'
+                                       ORDER BY ts OFFSET 10 LIMIT 1)
+            """
+        }
+        _ = try conn.execute("UPDATE market_data SET open = -open WHERE \(middleBar("SPY", "1d"))")          // the sign alone
+        _ = try conn.execute("UPDATE market_data SET volume = volume + 1 WHERE \(middleBar("BRK.B", "1d"))")
+        _ = try conn.execute("UPDATE market_data SET ts = ts + interval '1 second' WHERE \(middleBar("AAPL", "5m"))")
+        let more = try cli.run(["migrate-sqlite", file, "--database-url", db.url, "--verify-only", "--format", "json"])
+        #expect(more.status == 1)
+        let all = try #require(try more.json()["verification"] as? [[String: Any]])
+        let failing = all.filter { $0["ok"] as? Bool == false }.map { "\($0["symbol"]!) \($0["timeframe"]!)" }
+        #expect(failing.sorted() == ["AAPL 1d", "AAPL 5m", "BRK.B 1d", "MSFT 1h", "SPY 1d"])
     }
 
     @Test func aKilledMigrationResumesWithExactCountsAndNoDuplicates() throws {

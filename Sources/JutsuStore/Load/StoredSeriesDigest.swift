@@ -9,13 +9,18 @@ public struct StoredSeriesDigest: Sendable, Equatable {
     public var checksum: UInt64
 
     /// A row's hash, computed by the server: `ts` (as `timestamp_hash_extended` of its UTC value)
-    /// seeded by `$3`, then each of open, high, low, close (`hash_numeric_extended`) and volume
-    /// (`hashint8extended`) seeded by the hash before it. `PostgresHash` computes the same chain
-    /// on the client.
+    /// seeded by `$3`, then each of open, high, low, close (`hash_numeric_extended`, which does
+    /// not hash the sign: a negative price flips the seed's lowest bit) and volume
+    /// (`hashint8extended`) seeded by the hash before it. `SeriesDigest.hash` computes the same
+    /// chain on the client with `PostgresHash`.
     static let rowHashSQL = """
-        hashint8extended(volume, hash_numeric_extended(close, hash_numeric_extended(low, hash_numeric_extended(high,
-            hash_numeric_extended(open, timestamp_hash_extended(ts AT TIME ZONE 'UTC', $3::bigint))))))
+        hashint8extended(volume, \(price("close", price("low", price("high", price("open",
+            "timestamp_hash_extended(ts AT TIME ZONE 'UTC', $3::bigint)"))))))
         """
+
+    private static func price(_ column: String, _ seed: String) -> String {
+        "hash_numeric_extended(\(column), \(seed) # (\(column) < 0)::int::bigint)"
+    }
 }
 
 extension PGConnection {
