@@ -426,7 +426,7 @@ public final class LegacyMigration: @unchecked Sendable {
 
     /// Compares a series' legacy digest with the one the server computes over the rows stored.
     func verification(_ key: SeriesKey, legacy: SeriesDigest, connection: PGConnection) throws -> SeriesVerification {
-        let stored = SeriesDigest(try connection.storedDigest(of: key, seed: SeriesDigest.seed(key)))
+        let stored = try connection.storedDigest(of: key)
         var differences: [String] = []
         if legacy.rows != stored.rows { differences.append("row count: legacy \(legacy.rows), stored \(stored.rows)") }
         if legacy.first != stored.first {

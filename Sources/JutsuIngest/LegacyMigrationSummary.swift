@@ -3,67 +3,11 @@ import JutsuCore
 import JutsuLegacy
 import JutsuStore
 
-/// One side of a series' verification.
-public struct SeriesDigest: Sendable, Equatable, Encodable {
-    public var rows: Int64 = 0
-    public var first: Int64?
-    public var last: Int64?
-    /// Wrapping sum over the rows of `hash(_:seed:)`: independent of row order.
-    public var checksum: UInt64 = 0
-
-    mutating func add(ts: Int64, hash: UInt64) {
-        rows += 1
-        first = min(first ?? ts, ts)
-        last = max(last ?? ts, ts)
-        checksum &+= hash
-    }
-
-    enum CodingKeys: String, CodingKey { case rows, first, last, checksum }
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(rows, forKey: .rows)
-        try c.encode(first.map(UnixTime.iso8601), forKey: .first)
-        try c.encode(last.map(UnixTime.iso8601), forKey: .last)
-        try c.encode(String(checksum, radix: 16), forKey: .checksum)
-    }
-
-    /// The hash of a series' name, which seeds the hash of each of its bars.
-    public static func seed(_ key: SeriesKey) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in "\(key.symbol.value)|\(key.timeframe.rawValue)".utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-        return h
-    }
-
-    /// A 64-bit hash of a normalized bar, the same chain of PostgreSQL's own hash functions that
-    /// the server computes over the stored rows (`StoredSeriesDigest.rowHashSQL`): ts seeded by the
-    /// series' seed, then open, high, low, close (a negative one with the seed's lowest bit
-    /// flipped, as the numeric hash ignores the sign) and volume, each seeded by the hash before it.
-    /// Computed from the values, never from text.
-    @inline(__always)
-    public static func hash(_ bar: Bar, seed: UInt64) -> UInt64 {
-        @inline(__always) func price(_ micros: Int64, _ seed: UInt64) -> UInt64 {
-            PostgresHash.numeric(micros: micros, seed: seed ^ (micros < 0 ? 1 : 0))
-        }
-        var h = PostgresHash.timestamp(epochSeconds: bar.ts, seed: seed)
-        h = price(bar.open.micros, h)
-        h = price(bar.high.micros, h)
-        h = price(bar.low.micros, h)
-        h = price(bar.close.micros, h)
-        return PostgresHash.int8(bar.volume, seed: h)
-    }
-
+extension SeriesDigest {
     /// The digest of a series' rows given as key -> hash (duplicates already resolved).
     init(_ hashes: KeyedHashes) {
+        self.init()
         hashes.forEach { ts, h in add(ts: ts, hash: h) }
-    }
-
-    public init() {}
-
-    init(_ stored: StoredSeriesDigest) {
-        rows = stored.rows
-        first = stored.first
-        last = stored.last
-        checksum = stored.checksum
     }
 }
 

@@ -2,10 +2,11 @@ import Foundation
 import JutsuStore
 
 /// Verifies migrated series on a thread and connection of its own, in the order they finish, so
-/// a worker goes on to its next series while the server digests the last one: at the end of a
-/// migration the two largest series finish together, and digesting both (reading them back, as
-/// it was then: ~1 s for 440,000 bars each) held both workers while the rest of the file waited. A series is handed over
-/// only after all of its batches committed, with its legacy digest (a few numbers).
+/// a worker goes on to its next series while the server digests the last one. At the end of a
+/// migration the two largest series finish together; verifying both on the workers held both
+/// while the rest of the file waited (~1 s each when the rows were still read back). A series
+/// is handed over only after all of its batches committed, with its legacy digest (a few
+/// numbers).
 final class LegacyVerifier: @unchecked Sendable {
     struct Item: Sendable {
         var id: String

@@ -90,7 +90,9 @@ public enum PostgresHash {
             b &+= UInt32(truncatingIfNeeded: seed)
             mix(&a, &b, &c)
         }
+        /// `count` bytes from `at` as a little-endian word (the rest zero).
         @inline(__always) func word(_ at: Int, _ count: Int) -> UInt32 {
+            if count == 4 { return UInt32(littleEndian: k.loadUnaligned(fromByteOffset: at, as: UInt32.self)) }
             var w: UInt32 = 0
             for i in 0..<count { w |= UInt32(k[at + i]) << (8 * UInt32(i)) }
             return w
