@@ -22,6 +22,7 @@ public enum RejectReason: String, Sendable, CaseIterable, Codable {
     case sourcePriority = "source_priority"
     case priceScaleOverflow = "price_scale_overflow"
     case badTimeframe = "bad_timeframe"
+    case legacyInvalid = "legacy_invalid"
 
     /// The code, e.g. `high_below_low`.
     public var code: String { rawValue }
@@ -50,6 +51,7 @@ public enum RejectReason: String, Sendable, CaseIterable, Codable {
         case .sourcePriority: "stored bar comes from a source listed earlier in load.source_priority"
         case .priceScaleOverflow: "a price is too large after normalize.price_scale"
         case .badTimeframe: "the timeframe is not a known timeframe"
+        case .legacyInvalid: "the legacy database marks the bar invalid (is_valid 0 or NULL): its engine never reads it"
         }
     }
 

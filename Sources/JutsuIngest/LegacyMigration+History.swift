@@ -22,6 +22,11 @@ public struct LegacyHistorySummary: Sendable, Encodable, Equatable {
 extension LegacyMigration {
     static let historyProgressKey = "@history"
 
+    /// SQL of a timestamptz from a column of microseconds since the epoch (exact; NULL stays NULL).
+    static func micros(_ column: String) -> String {
+        "('epoch'::timestamptz + \(column) * interval '1 microsecond')"
+    }
+
     /// Carries the legacy `data_metadata` and `data_audit_log` over, once per file, in one
     /// transaction with its checkpoint (a re-run writes nothing again):
     /// - metadata: `first_available_at`, `is_complete`, and `last_fetch_at` = the legacy
@@ -44,21 +49,45 @@ extension LegacyMigration {
         let metadata = try reader.metadataRows()
         var audit: [LegacyAuditRow] = []
         try reader.auditRows { audit.append($0) }
-        let mapped = metadata.compactMap { row -> (SeriesKey, String, LegacyMetadataRow)? in
-            guard let s = row.symbol, let tf = row.timeframe else { return nil }
-            let source = row.dataSource.flatMap { DataSourceName($0.lowercased()) } ?? Self.fallbackSource
-            return (SeriesKey(symbol: s, timeframe: tf), source.value, row)
+        // One row per (series, source), the last of the file winning (raw spellings of one series).
+        var byKey: [String: (SeriesKey, String?, LegacyMetadataRow)] = [:]
+        var order: [String] = []
+        for row in metadata {
+            guard let s = row.symbol, let tf = row.timeframe else { continue }
+            let source = row.dataSource.map { DataSourceName($0.lowercased())?.value ?? Self.fallbackSource.value }
+            let id = "\(s.value)|\(tf.rawValue)|\(source ?? "")"
+            if byKey[id] == nil { order.append(id) }
+            byKey[id] = (SeriesKey(symbol: s, timeframe: tf), source, row)
         }
+        let mapped = order.map { byKey[$0]! }
         summary.metadataRows = mapped.count
-        summary.skipped = metadata.count - mapped.count
+        summary.skipped = metadata.count - metadata.filter { $0.symbol != nil && $0.timeframe != nil }.count
         summary.auditRows = audit.count
         if options.dryRun { return summary }
         try connection.transaction {
             if !mapped.isEmpty {
+                // A row with a source merges into that (series, source). A row of a file that keeps
+                // one row per series (v1) speaks of every source its bars came from: it updates the
+                // rows this file's migration wrote, or makes a `legacy` row of 0 bars for a series
+                // with none stored.
                 try connection.execute("""
+                    WITH u AS (
+                        SELECT s, tf, src, \(Self.micros("fa")) AS fa, CASE WHEN ic IS NULL THEN NULL ELSE ic <> 0 END AS ic,
+                               \(Self.micros("lf")) AS lf
+                        FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[]) AS u(s, tf, src, fa, ic, lf)),
+                    per_series AS (
+                        UPDATE data_metadata m SET
+                            first_available_at = coalesce(u.fa, m.first_available_at),
+                            is_complete = coalesce(u.ic, m.is_complete),
+                            last_fetch_at = coalesce(u.lf, m.last_fetch_at),
+                            updated_at = now()
+                        FROM u
+                        WHERE u.src IS NULL AND m.symbol = u.s AND m.timeframe = u.tf
+                          AND m.last_run_id IN (SELECT run_id FROM ingest_runs WHERE command = 'migrate-sqlite')
+                        RETURNING m.symbol)
                     INSERT INTO data_metadata AS m (symbol, timeframe, data_source, first_available_at, is_complete, last_fetch_at, updated_at)
-                    SELECT s, tf, src, to_timestamp(fa), CASE WHEN ic IS NULL THEN NULL ELSE ic <> 0 END, to_timestamp(lf), now()
-                    FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[]) AS u(s, tf, src, fa, ic, lf)
+                    SELECT s, tf, coalesce(src, '\(Self.fallbackSource.value)'), fa, ic, lf, now() FROM u
+                    WHERE src IS NOT NULL OR NOT EXISTS (SELECT 1 FROM data_metadata x WHERE x.symbol = u.s AND x.timeframe = u.tf)
                     ON CONFLICT (symbol, timeframe, data_source) DO UPDATE SET
                         first_available_at = EXCLUDED.first_available_at,
                         is_complete = EXCLUDED.is_complete,
@@ -70,7 +99,7 @@ extension LegacyMigration {
                     """, [
                         CopyText.arrayLiteral(mapped.map(\.0.symbol.value)),
                         CopyText.arrayLiteral(mapped.map(\.0.timeframe.rawValue)),
-                        CopyText.arrayLiteral(mapped.map(\.1)),
+                        CopyText.nullableArrayLiteral(mapped.map(\.1)),
                         CopyText.intArrayLiteral(mapped.map(\.2.firstAvailable)),
                         CopyText.intArrayLiteral(mapped.map { $0.2.isComplete.map { $0 ? 1 : 0 } }),
                         CopyText.intArrayLiteral(mapped.map(\.2.lastFetch)),
@@ -85,7 +114,7 @@ extension LegacyMigration {
                 try connection.execute("""
                     INSERT INTO data_audit_log (run_id, symbol, timeframe, data_source, operation, status, error_message,
                                                 entry, migrated_from, occurred_at, details)
-                    SELECT $1, s, tf, 'legacy', op, st, err, e, 'sqlite:data_audit_log:' || e, to_timestamp(at), d::jsonb
+                    SELECT $1, s, tf, 'legacy', op, st, err, e, 'sqlite:data_audit_log:' || e, \(Self.micros("at")), d::jsonb
                     FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::text[])
                          AS u(s, tf, op, st, err, e, at, d)
                     ON CONFLICT (symbol, timeframe, run_id, entry) DO NOTHING
@@ -95,7 +124,7 @@ extension LegacyMigration {
                         CopyText.arrayLiteral(chunk.map { $0.series?.timeframe.rawValue ?? $0.timeframe }),
                         CopyText.arrayLiteral(chunk.map { $0.operation.isEmpty ? "unknown" : $0.operation }),
                         CopyText.arrayLiteral(chunk.map { $0.succeeded ? "succeeded" : "failed" }),
-                        CopyText.nullableArrayLiteral(chunk.map(\.errorMessage)),
+                        CopyText.nullableArrayLiteral(chunk.map { $0.succeeded ? nil : $0.message }),
                         CopyText.intArrayLiteral(chunk.map(\.rowid)),
                         CopyText.intArrayLiteral(chunk.map(\.occurredAt)),
                         CopyText.arrayLiteral(try chunk.map { String(decoding: try encoder.encode($0), as: UTF8.self) }),

@@ -113,7 +113,9 @@ public final class LegacyMigration: @unchecked Sendable {
     public func run() throws -> LegacyMigrationSummary {
         let fileID = try Self.fileIdentity(options.path)
         var summary = LegacyMigrationSummary(file: options.path, fileID: fileID, dryRun: options.dryRun)
-        let all = try LegacyReader(path: options.path).series().filter(selected)
+        let reader = try LegacyReader(path: options.path)
+        summary.schema = reader.schema.version
+        let all = try reader.series().filter(selected)
         summary.series = all.count
         rowsTotal = all.reduce(0) { $0 + $1.rows }
         seriesTotal = all.count
@@ -130,7 +132,9 @@ public final class LegacyMigration: @unchecked Sendable {
         // Loading with several workers: series are verified on a connection of their own while
         // the workers go on (verify-only verifies on the workers, which have nothing else to do).
         let verifier: LegacyVerifier? = if verify, options.load, options.workers > 1, let c = try? connect?() {
-            LegacyVerifier(connection: c) { [self] key, legacy, c in try verification(key, legacy: legacy, connection: c) }
+            LegacyVerifier(connection: c) { [self] item, c in
+                try verification(item.key, legacy: item.legacy, legacyRows: item.legacyRows, fileID: fileID, connection: c)
+            }
         } else { nil }
         defer { verifier?.cancel() }
         do {
@@ -144,9 +148,10 @@ public final class LegacyMigration: @unchecked Sendable {
                     if legacyHashes == nil { legacyHashes = try self.legacyHashes(series, reader: worker.reader) }
                     let legacy = SeriesDigest(legacyHashes ?? KeyedHashes())
                     if let verifier {
-                        try verifier.submit(.init(id: series.id, key: key, legacy: legacy))
+                        try verifier.submit(.init(id: series.id, key: key, legacy: legacy, legacyRows: series.rows))
                     } else {
-                        outcome.verification = try self.verification(key, legacy: legacy, connection: worker.connection)
+                        outcome.verification = try self.verification(key, legacy: legacy, legacyRows: series.rows, fileID: fileID,
+                                                                     connection: worker.connection)
                     }
                 }
                 return outcome
@@ -425,9 +430,23 @@ public final class LegacyMigration: @unchecked Sendable {
     }
 
     /// Compares a series' legacy digest with the one the server computes over the rows stored.
-    func verification(_ key: SeriesKey, legacy: SeriesDigest, connection: PGConnection) throws -> SeriesVerification {
+    ///
+    /// Every legacy row is accounted for: the file's rows of the series are the bars stored plus
+    /// the rows rejected (invalid, duplicates, unreadable) by the migrations of this file, so a
+    /// row kept or lost silently is a difference even when the stored bars match.
+    func verification(_ key: SeriesKey, legacy: SeriesDigest, legacyRows: Int64, fileID: String,
+                      connection: PGConnection) throws -> SeriesVerification {
         let stored = try connection.storedDigest(of: key)
+        let rejected = try connection.execute("""
+            SELECT count(*) FROM rejected_bars r JOIN ingest_runs i ON i.run_id = r.run_id
+            WHERE i.command = $1 AND i.details->>'file_id' = $2 AND r.symbol = $3 AND r.timeframe = $4
+              AND r.source_location LIKE $5
+            """, [Self.command, fileID, key.symbol.value, key.timeframe.rawValue, LegacyReader.origin + ":%"],
+            context: "verification: rejected rows").int64(0, 0) ?? 0
         var differences: [String] = []
+        if legacyRows != stored.rows + rejected {
+            differences.append("rows not accounted for: legacy \(legacyRows), stored \(stored.rows) + rejected \(rejected)")
+        }
         if legacy.rows != stored.rows { differences.append("row count: legacy \(legacy.rows), stored \(stored.rows)") }
         if legacy.first != stored.first {
             differences.append("first bar: legacy \(legacy.first.map(UnixTime.iso8601) ?? "none"), stored \(stored.first.map(UnixTime.iso8601) ?? "none")")
@@ -439,7 +458,7 @@ public final class LegacyMigration: @unchecked Sendable {
             differences.append("checksum: legacy \(String(legacy.checksum, radix: 16)), stored \(String(stored.checksum, radix: 16))")
         }
         return SeriesVerification(symbol: key.symbol.value, timeframe: key.timeframe.rawValue, legacy: legacy,
-                                  stored: stored, differences: differences)
+                                  stored: stored, legacyRows: legacyRows, rejected: rejected, differences: differences)
     }
 }
 

@@ -18,16 +18,22 @@ public struct SeriesVerification: Sendable, Encodable {
     public var timeframe: String
     public var legacy: SeriesDigest
     public var stored: SeriesDigest
+    /// Every row of the series in the legacy file.
+    public var legacyRows: Int64
+    /// Rows of the series rejected by the migrations of this file (invalid, duplicates, unreadable).
+    public var rejected: Int64
     public var differences: [String]
     public var ok: Bool { differences.isEmpty }
 
-    enum CodingKeys: String, CodingKey { case symbol, timeframe, legacy, stored, differences, ok }
+    enum CodingKeys: String, CodingKey { case symbol, timeframe, legacy, stored, legacyRows = "legacy_rows", rejected, differences, ok }
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(symbol, forKey: .symbol)
         try c.encode(timeframe, forKey: .timeframe)
         try c.encode(legacy, forKey: .legacy)
         try c.encode(stored, forKey: .stored)
+        try c.encode(legacyRows, forKey: .legacyRows)
+        try c.encode(rejected, forKey: .rejected)
         try c.encode(differences, forKey: .differences)
         try c.encode(ok, forKey: .ok)
     }
@@ -38,6 +44,8 @@ public struct LegacyMigrationSummary: Sendable, Encodable {
     public var fileID: String
     public var runID: Int64?
     public var dryRun: Bool
+    /// The legacy file's shape (`v1`, `v2`, `design-note`, `mixed`: LegacySchema).
+    public var schema = ""
     public var series = 0
     /// Series already finished by an earlier run of the same file (nothing read again).
     public var seriesAlreadyDone = 0
@@ -52,7 +60,7 @@ public struct LegacyMigrationSummary: Sendable, Encodable {
     public var verificationFailed: Bool { verification?.contains { !$0.ok } ?? false }
 
     enum CodingKeys: String, CodingKey {
-        case file, fileID = "file_id", runID = "run_id", dryRun = "dry_run", series
+        case file, fileID = "file_id", runID = "run_id", dryRun = "dry_run", schema, series
         case seriesAlreadyDone = "series_already_done", seriesResumed = "series_resumed"
         case read, inserted, updated, unchanged, rejected, rejectsByReason = "rejects_by_reason"
         case verification, verified, elapsedSeconds = "elapsed_seconds", history
@@ -63,6 +71,7 @@ public struct LegacyMigrationSummary: Sendable, Encodable {
         try c.encode(fileID, forKey: .fileID)
         try c.encode(runID, forKey: .runID)
         try c.encode(dryRun, forKey: .dryRun)
+        try c.encode(schema, forKey: .schema)
         try c.encode(series, forKey: .series)
         try c.encode(seriesAlreadyDone, forKey: .seriesAlreadyDone)
         try c.encode(seriesResumed, forKey: .seriesResumed)

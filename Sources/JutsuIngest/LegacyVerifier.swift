@@ -12,6 +12,8 @@ final class LegacyVerifier: @unchecked Sendable {
         var id: String
         var key: SeriesKey
         var legacy: SeriesDigest
+        /// Every row of the series in the file, bars and rejects alike.
+        var legacyRows: Int64
     }
 
     private let queue = BoundedQueue<Item>(capacity: 1 << 16)
@@ -22,14 +24,14 @@ final class LegacyVerifier: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
 
     init(connection: PGConnection,
-         verify: @escaping @Sendable (SeriesKey, SeriesDigest, PGConnection) throws -> SeriesVerification) {
+         verify: @escaping @Sendable (Item, PGConnection) throws -> SeriesVerification) {
         let thread = Thread { [self] in
             defer { done.signal() }
             while let item = queue.pop() {
                 lock.lock(); let stop = cancelled; lock.unlock()
                 if stop { continue }   // drain without verifying: the migration failed
                 do {
-                    let v = try verify(item.key, item.legacy, connection)
+                    let v = try verify(item, connection)
                     lock.lock(); results[item.id] = v; lock.unlock()
                 } catch {
                     lock.lock(); self.error = error; lock.unlock()

@@ -123,7 +123,8 @@ public enum LegacyConversion {
     ///   `datetime.utcnow()`); all-digit text is read as an epoch number.
     /// - INTEGER / REAL: epoch seconds, or milliseconds above 1e11 (by magnitude).
     /// - Daily and longer bars: keyed by their session date at 00:00 UTC: the date as written in
-    ///   text (with or without offset), the America/New_York date of an epoch (as `import` does).
+    ///   text (with or without offset); of an epoch, its UTC date when it is 00:00 UTC, else its
+///   America/New_York date (Schwab's Chicago midnight and Yahoo's session open are that date).
     /// - A non-zero fraction of a second is never on a bar boundary: misaligned.
     public static func timestamp(_ value: LegacyValue, timeframe: Timeframe) -> Result<Int64, TimestampFailure> {
         switch value {
@@ -150,6 +151,13 @@ public enum LegacyConversion {
         }
         if fraction { return .failure(.fractionalSecond) }
         if timeframe.isIntraday { return .success(seconds) }
+        // An epoch at 00:00 UTC is a date written as an instant (epoch-millisecond writers,
+        // TradingView, crypto exports): its UTC date. Read in New York it is the previous evening,
+        // and every bar would move back one session. No exchange stamps a session 19:00-20:00
+        // New York time of the day before, so this reading cannot mistake a real session instant.
+        if seconds % UnixTime.secondsPerDay == 0 {
+            return .success(SessionKey.dailyKey(CivilDate(daysSinceEpoch: seconds / UnixTime.secondsPerDay), timeframe: timeframe))
+        }
         return .success(SessionKey.dailyKey(instant: seconds, zone: USZone.eastern, timeframe: timeframe))
     }
 
@@ -180,6 +188,8 @@ struct ISOTimestamp {
     var secondOfDay: Int64
     var offset: Int64
     var fraction: Bool
+    /// The fraction of a second in microseconds (digits past the sixth dropped).
+    var microsecond: Int64 = 0
 
     var utcSeconds: Int64 { date.daysSinceEpoch * UnixTime.secondsPerDay + secondOfDay - offset }
 
@@ -220,8 +230,11 @@ struct ISOTimestamp {
             if i < b.count, b[i] == 0x2E || b[i] == 0x2C {
                 i += 1
                 let start = i
+                var scale: Int64 = 100_000
                 while i < b.count, b[i] >= 0x30 && b[i] <= 0x39 {
                     if b[i] != 0x30 { fraction = true }
+                    microsecond += Int64(b[i] - 0x30) * scale
+                    scale /= 10
                     i += 1
                 }
                 guard i > start else { return nil }

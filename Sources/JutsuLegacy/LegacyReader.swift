@@ -34,7 +34,7 @@ public struct LegacyReject: Sendable, Equatable {
     public var rowid: Int64
     public var symbol: String?
     public var timeframe: Timeframe?
-    /// `symbol,timeframe,timestamp,open,high,low,close,volume,data_source` as stored.
+    /// `symbol,timeframe,timestamp,open,high,low,close,volume,source[,is_valid]` as stored.
     public var rawText: String
     public var reason: RejectReason
     /// Names the field and the value: `field 'open' value 'abc': not a number`.
@@ -54,12 +54,14 @@ public enum LegacyRow: Sendable {
 public final class LegacyReader {
     public static let origin = "sqlite:market_data"
     public let database: SQLiteDatabase
+    /// The file's tables as found (which columns give the source, validity, history).
+    public let schema: LegacySchema
 
+    /// Opens the file and reads its shape; a shape it cannot read fails here, before anything
+    /// is written (`LegacySchemaError`).
     public init(path: String) throws {
         database = try SQLiteDatabase(path: path)
-        guard try database.hasTable("market_data") else {
-            throw SQLiteError(code: 1, message: "\(path): no table market_data (not a legacy database)")
-        }
+        schema = try LegacySchema.read(database, path: path)
     }
 
     /// The series of the table (raw pairs grouped by canonical key), ordered by `id`.
@@ -71,7 +73,7 @@ public final class LegacyReader {
             var symbol: Symbol?
             var timeframe: Timeframe?
             if case .text(let s) = pair.symbol { symbol = try? Symbol(canonicalizing: s) }
-            if case .text(let t) = pair.timeframe { timeframe = Timeframe(parsing: t) }
+            if case .text(let t) = pair.timeframe { timeframe = LegacyTimeframe.parse(t) }
             let id = if let symbol, let timeframe { "\(symbol.value)|\(timeframe.rawValue)" } else {
                 "raw:\(pair.symbol.display)|\(pair.timeframe.display)"
             }
@@ -95,13 +97,18 @@ public final class LegacyReader {
         parameters.append(.integer(after))
         parameters.append(.integer(through))
         let sql = """
-            SELECT rowid, symbol, timeframe, timestamp, open, high, low, close, volume, data_source
+            SELECT \(schema.barSelect)
             FROM market_data\(series.readsByTableScan ? " NOT INDEXED" : "") WHERE (\(conditions.joined(separator: " OR "))) AND rowid > ? AND rowid <= ?
             ORDER BY rowid
             """
         var sources = SourceCache()
+        let validity = schema.bars.hasValidity
         try database.query(sql, parameters) { row in
-            try body(Self.convert(row, series: series, sources: &sources))
+            if validity, let invalid = Self.invalid(row, series: series) {
+                try body(invalid)
+            } else {
+                try body(Self.convert(row, series: series, sources: &sources))
+            }
         }
     }
 
@@ -143,6 +150,28 @@ public final class LegacyReader {
         return .bar(Bar(symbol: symbol, timeframe: timeframe, ts: ts, open: prices.0, high: prices.1,
                         low: prices.2, close: prices.3, volume: volume.value),
                     dataSource: source, rowid: row.int64(0))
+    }
+
+    /// The reject of a row the legacy validation marked bad (`is_valid` 0) or never validated
+    /// (NULL): the engine reads only `is_valid = 1`, so such a bar is never loaded as a good bar.
+    /// nil for a valid row (1, or text `1`/`true`/`t`).
+    @inline(__always)
+    static func invalid(_ row: SQLiteRow, series: LegacySeries) -> LegacyRow? {
+        let message: String
+        switch row.storage(10) {
+        case .integer(let v) where v != 0: return nil
+        case .real(let d) where d != 0: return nil
+        case .integer, .real: message = "marked invalid by the legacy validation"
+        case .null: message = "never validated (the legacy engine reads only is_valid = 1)"
+        case .text, .blob:
+            let text = row.value(10).display
+            if ["1", "true", "t"].contains(text.trimmingSpaces.lowercased()) { return nil }
+            message = "not a true value"
+        }
+        let values = (1...10).map { row.value(Int32($0)) }
+        return .reject(LegacyReject(rowid: row.int64(0), symbol: series.symbol?.value, timeframe: series.timeframe,
+                                    rawText: values.map(\.display).joined(separator: ","), reason: .legacyInvalid,
+                                    message: "field 'is_valid' value '\(values[9].display)': \(message)"))
     }
 
     /// The general path: every value read as a `LegacyValue`; gives the reject with its message.

@@ -114,7 +114,7 @@ struct MigrateSqliteCommand: ParsableCommand {
     static func render(_ s: LegacyMigrationSummary) -> String {
         var out = ""
         if !(s.verification != nil && s.counts.read == 0 && s.runID == nil && !s.dryRun) {
-            out += "\(s.dryRun ? "dry run: would migrate" : "migrated") \(s.file): \(s.series) series"
+            out += "\(s.dryRun ? "dry run: would migrate" : "migrated") \(s.file) (legacy schema \(s.schema)): \(s.series) series"
             if s.seriesAlreadyDone > 0 { out += ", \(s.seriesAlreadyDone) already done" }
             if s.seriesResumed > 0 { out += ", \(s.seriesResumed) resumed" }
             if let run = s.runID { out += " (run \(run))" }
