@@ -62,6 +62,9 @@ public final class PGConnection: @unchecked Sendable {
     /// Server version as an integer, e.g. 150018.
     public var serverVersion: Int { Int(PQserverVersion(handle)) }
     public var databaseName: String { String(cString: PQdb(handle)) }
+    /// The host (or unix socket directory) and port the connection reached.
+    public var host: String { PQhost(handle).map { String(cString: $0) } ?? "" }
+    public var port: String { PQport(handle).map { String(cString: $0) } ?? "" }
     /// False once the connection to the server was lost (a pool drops it and reconnects).
     public var isConnected: Bool { PQstatus(handle) == CONNECTION_OK }
 

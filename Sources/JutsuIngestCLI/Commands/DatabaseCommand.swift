@@ -5,7 +5,7 @@ import JutsuStore
 struct DatabaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db", abstract: "Inspect and migrate the database.",
-        subcommands: [Status.self, Migrate.self, Stop.self])
+        subcommands: [Status.self, Migrate.self, Stop.self, ReaderRoleCommand.self])
 
     struct Stop: ParsableCommand {
         static let configuration = CommandConfiguration(
