@@ -136,7 +136,9 @@ CREATE VIEW jutsu_legacy.data_metadata AS
 
 -- The audit log as the engine's DataAuditLog: legacy rows carried over by migrate-sqlite keep
 -- their operation, status, message, bars_affected and time as written (from `details`); rows of
--- jutsu-ingest's own runs say what the run did to the series.
+-- jutsu-ingest's own runs say what the run did to the series. The loader's own rows of a
+-- migration (operation 'migrate') are left out: moving the file is no event in the series'
+-- history, which its carried-over rows already tell (ingest_runs records the migration).
 CREATE VIEW jutsu_legacy.data_audit_log AS
     SELECT a.audit_id AS id, jutsu_legacy.symbol_name(a.symbol) AS symbol,
            jutsu_legacy.timeframe_name(a.timeframe) AS timeframe,
@@ -152,4 +154,5 @@ CREATE VIEW jutsu_legacy.data_audit_log AS
            (CASE WHEN a.migrated_from IS NOT NULL THEN (a.details->>'bars_affected')::integer
                  ELSE (a.rows_inserted + a.rows_updated)::integer END) AS bars_affected,
            coalesce(a.occurred_at, a.updated_at) AT TIME ZONE 'UTC' AS "timestamp"
-    FROM public.data_audit_log a;
+    FROM public.data_audit_log a
+    WHERE a.migrated_from IS NOT NULL OR a.operation <> 'migrate';
