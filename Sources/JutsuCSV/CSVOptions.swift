@@ -3,7 +3,7 @@ import JutsuCore
 /// Overrides for what the reader would otherwise detect. Every field defaults to `nil`:
 /// detect it from the file (see `Dialect` for what was decided and why).
 public struct CSVOptions: Sendable, Equatable {
-    /// Symbol for every row, when the file has no symbol column (a column wins).
+    /// Symbol for every row; it wins over a symbol column (which is then not read).
     public var symbol: Symbol?
     /// Bar length; otherwise from the file or directory name, else from the data.
     public var timeframe: Timeframe?
@@ -16,6 +16,12 @@ public struct CSVOptions: Sendable, Equatable {
     public var zone: String?
     /// Whether the first row is a header.
     public var hasHeader: Bool?
+    /// Intraday timestamps are the END of each bar (Alpha Vantage, NinjaTrader exports): the
+    /// key is one bar length earlier. Default: the start, as the stored convention.
+    public var barTimeIsEnd = false
+    /// The trading calendar of every bar (`24x7`, `24x5`, `XNYS`, `weekdays`); nil: each
+    /// symbol's own (`SymbolCalendar`: crypto pairs 24x7, FX 24x5, US shares NYSE).
+    public var calendar: String?
 
     public init(
         symbol: Symbol? = nil, timeframe: Timeframe? = nil, delimiter: UInt8? = nil,

@@ -31,6 +31,10 @@ public struct BarValidator: Sendable {
     }
     /// UTC seconds, injected (no clock reads in the core).
     public var now: Int64
+    /// The calendar of every bar (`SymbolCalendar.names`); nil: each symbol's own
+    /// (`SymbolCalendar.calendar(for:)`). A market that trades every day (24x7: crypto pairs)
+    /// has weekend daily bars.
+    public var calendar: String?
     /// `enabled` as bits: checked once per rule per row, so no hashing on the hot path.
     private var mask: UInt16
 
@@ -66,7 +70,7 @@ public struct BarValidator: Sendable {
     /// (low > min(open, close)), high_below_open_close (high < max(open, close)), negative_volume,
     /// misaligned_timestamp (intraday: ts % alignmentSeconds != 0; 1d/1w/1mo: ts % 86400 != 0;
     /// 1w: not a Monday; 1mo: not the 1st), future_timestamp (ts > now), weekend_daily_bar
-    /// (1d on Sat/Sun).
+    /// (1d on Sat/Sun, unless the symbol's calendar trades every day).
     public func check(_ bar: Bar) -> (reason: RejectReason, message: String)? {
         if isOn(.nonPositivePrice), min(bar.open, bar.high, bar.low, bar.close).micros <= 0 {
             let (name, price) = bar.open.micros <= 0 ? ("open", bar.open)
@@ -107,7 +111,7 @@ public struct BarValidator: Sendable {
         if isOn(.weekendDailyBar), bar.timeframe == .d1 {
             let date = UnixTime.civilDate(ofSeconds: bar.ts)
             let weekday = date.weekday
-            if weekday == 0 || weekday == 6 {
+            if weekday == 0 || weekday == 6, !(SymbolCalendar.calendar(for: bar.symbol, named: calendar) is ContinuousCalendar) {
                 return (
                     .weekendDailyBar,
                     "field 'ts' value '\(date)': daily bar on a \(weekday == 0 ? "Sunday" : "Saturday")"

@@ -35,6 +35,67 @@ public struct Price: Hashable, Comparable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Like `parse`, but never rounds silently: a value with non-zero digits past the sixth
+    /// place is `.tooPrecise` (the column holds six), unless the digits past it are the noise
+    /// of a printed binary float, in which case the value is the decimal that float stands for:
+    /// - a float32 printed with more digits than it has (yfinance writes Yahoo's float32 prices
+    ///   widened to double: `19.59000015258789`, `14.5500004291534`, `200.95100402832`): the
+    ///   text is that float32's exact value to the text's last digit, so the value is the
+    ///   float32's shortest decimal (19.59, 14.55, 200.951), when that has at most 6 places;
+    /// - arithmetic noise printed as a double (`523.4200440000001`, `1.0683799999999999`,
+    ///   `14.5500004291534`): 15 or more significant digits within float32 precision (1.2e-7
+    ///   relative) of the six-place rounding, which is the value.
+    /// A real seventh or eighth decimal as vendors write it (`0.00002853`, `8051.12345678`,
+    /// `2.853e-05`) is neither and is refused. Left possible: a real eighth decimal of a large
+    /// price printed with 17 digits (`8051.1234567800003`) reads as noise.
+    /// For file prices, where the text is all there is.
+    public static func parseExact(_ bytes: UnsafeRawBufferPointer) -> Result<Price, NumberParseFailure> {
+        switch DecimalText.read(bytes, scale: 6, limit: UInt64(maxMicros)) {
+        case .failure(let f): return .failure(f)
+        case .success(let s):
+            let m = Int64(s.magnitude)
+            let price = Price(micros: s.negative ? -m : m)
+            guard s.inexact else { return .success(price) }
+            return floatNoise(bytes, rounded: price) ?? .failure(.tooPrecise)
+        }
+    }
+
+    /// The value a noisy printed float stands for, or nil (the rare path: only texts with more
+    /// than six decimals get here).
+    static func floatNoise(_ bytes: UnsafeRawBufferPointer, rounded: Price) -> Result<Price, NumberParseFailure>? {
+        var significant = 0, decimals = 0
+        var leading = true, afterDot = false
+        for b in bytes {
+            if b == 0x65 || b == 0x45 { return nil }  // an exponent: not a widened print
+            if b == 0x2E { afterDot = true; continue }
+            guard b >= 0x30 && b <= 0x39 else { continue }
+            if afterDot { decimals += 1 }
+            if b != 0x30 { leading = false }
+            if !leading { significant += 1 }
+        }
+        let text = String(decoding: bytes, as: UTF8.self).trimmingSpaces
+        guard let d = Double(text), d.isFinite else { return nil }
+        // A float32 printed to `decimals` places: within half a unit of its last digit.
+        if let f = Float(text), f.isFinite {
+            var unit = 0.5
+            for _ in 0..<decimals { unit /= 10 }
+            let shortest = f.description
+            if (Double(f) - d).magnitude <= unit * 1.5, shortest.utf8.count < text.utf8.count,
+               case .success(let p) = shortest.utf8.withContiguousStorageIfAvailable({
+                   DecimalText.read(UnsafeRawBufferPointer($0), scale: 6, limit: UInt64(maxMicros))
+               }) ?? .failure(.invalid), !p.inexact {
+                let m = Int64(p.magnitude)
+                return .success(Price(micros: p.negative ? -m : m))
+            }
+        }
+        // A printed double (15 or more significant digits) whose digits past the sixth place
+        // are below float32 precision relative to the value: arithmetic noise on float prices
+        // (`523.4200440000001`; yfinance's float32 times 100, `14.5500004291534`).
+        let r = Double(rounded.micros) / Double(scale)
+        if significant >= 15, (r - d).magnitude <= d.magnitude * 1.2e-7 { return .success(rounded) }
+        return nil
+    }
+
     /// Parses the UTF-8 of `text`; same rules as the byte version.
     public static func parse(_ text: String) -> Result<Price, NumberParseFailure> {
         var text = text
@@ -88,6 +149,9 @@ public enum NumberParseFailure: Error, Equatable, Sendable {
     case invalid
     /// A number, but beyond what the column holds (`1e400`, 13+ integer digits).
     case outOfRange
+    /// Non-zero digits past the sixth decimal place (`0.00002853`): not held exactly, so
+    /// refused rather than rounded (`Price.parseExact`).
+    case tooPrecise
 }
 
 extension Price {

@@ -23,6 +23,7 @@ public enum RejectReason: String, Sendable, CaseIterable, Codable {
     case priceScaleOverflow = "price_scale_overflow"
     case badTimeframe = "bad_timeframe"
     case legacyInvalid = "legacy_invalid"
+    case pricePrecision = "price_precision"
 
     /// The code, e.g. `high_below_low`.
     public var code: String { rawValue }
@@ -52,6 +53,7 @@ public enum RejectReason: String, Sendable, CaseIterable, Codable {
         case .priceScaleOverflow: "a price is too large after normalize.price_scale"
         case .badTimeframe: "the timeframe is not a known timeframe"
         case .legacyInvalid: "the legacy database marks the bar invalid (is_valid 0 or NULL): its engine never reads it"
+        case .pricePrecision: "a price has more decimal places than the 6 stored: refused, never rounded"
         }
     }
 
@@ -62,6 +64,7 @@ public enum RejectReason: String, Sendable, CaseIterable, Codable {
         case .outOfRange: .numberOutOfRange
         case .empty, .null: .missingField
         case .invalid: .badNumber
+        case .tooPrecise: .pricePrecision
         }
     }
 }
@@ -75,6 +78,7 @@ extension NumberParseFailure: CustomStringConvertible {
         case .null: "null placeholder"
         case .invalid: "not a number"
         case .outOfRange: "number out of range"
+        case .tooPrecise: "more decimal places than the 6 stored (numeric(18,6)); refused, not rounded"
         }
     }
 }

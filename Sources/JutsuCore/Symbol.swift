@@ -2,7 +2,7 @@
 ///
 /// Mapping of vendor spellings (applied after trimming surrounding spaces):
 /// - letters are upper-cased (`brk.b` -> `BRK.B`);
-/// - share-class and exchange separators `-` and `/` become `.` (`BRK-B`, `BRK/B` -> `BRK.B`;
+/// - share-class and exchange separators `-`, `/` and `_` become `.` (`BRK-B`, `BRK/B`, `BRK_B` -> `BRK.B`;
 ///   Yahoo `4063-T` -> `4063.T`; `AET.L` stays);
 /// - a leading `$` (Schwab index) becomes `^` (`$SPX` -> `^SPX`); `^GSPC` stays;
 /// - `=` is kept (`EURUSD=X`, `GC=F`).
@@ -58,7 +58,7 @@ public struct Symbol: Hashable, Comparable, Sendable, CustomStringConvertible {
                 switch b {
                 case 0x61...0x7A: b &-= 0x20  // a-z -> A-Z
                 case 0x41...0x5A, 0x30...0x39, 0x3D: break  // A-Z 0-9 =
-                case 0x2E, 0x2D, 0x2F: b = 0x2E  // . - / -> .
+                case 0x2E, 0x2D, 0x2F, 0x5F: b = 0x2E  // . - / _ -> . (BRK-B, BRK/B, BRK_B)
                 case 0x24, 0x5E:  // $ ^
                     if k != 0 { return fail("'\(Character(Unicode.Scalar(b)))' is only allowed first") }
                     b = 0x5E

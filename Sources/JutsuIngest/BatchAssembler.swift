@@ -24,10 +24,12 @@ struct BatchAssembler {
     init(options: ImportOptions) {
         var validator = BarValidator(now: options.now)
         validator.enabled = options.errorRules
+        validator.calendar = options.csv.calendar
         self.init(validator: validator, dataSource: options.dataSource)
         if !options.warnRules.isEmpty {
             var warn = BarValidator(now: options.now)
             warn.enabled = options.warnRules
+            warn.calendar = options.csv.calendar
             warnValidator = warn
         }
         symbolMap = options.symbolMap

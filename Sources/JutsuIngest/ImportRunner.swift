@@ -108,6 +108,7 @@ public final class ImportRunner {
                 summary.files[file].dateFormat = dialect.dateFormat.rawValue
                 summary.files[file].ignoredColumns = dialect.ignoredColumns
                 summary.files[file].columnsNotStored = dialect.ignoredByDesignColumns
+                summary.files[file].warnings = dialect.warnings
             case .chunk(let file, let chunk, let rounded, let consumed, let rowsRead, let removed, let warnings):
                 summary.skipped += removed.skipped
                 summary.warned += warnings

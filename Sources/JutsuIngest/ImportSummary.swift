@@ -44,9 +44,11 @@ public struct ImportSummary: Sendable, Encodable {
         public var volumeRounded: Int64 = 0
         public var rows = LoadCounts()
         public var error: String?
+        /// What the reader decided that the file does not prove (`Dialect.warnings`).
+        public var warnings: [String] = []
 
         enum CodingKeys: String, CodingKey {
-            case path, symbol, timeframe, compressed, delimiter, error, rows
+            case path, symbol, timeframe, compressed, delimiter, error, rows, warnings
             case dateFormat = "date_format", ignoredColumns = "ignored_columns", volumeRounded = "volume_rounded"
             case columnsNotStored = "columns_not_stored"
             case rejectsByReason = "rejects_by_reason"
@@ -66,6 +68,7 @@ public struct ImportSummary: Sendable, Encodable {
             try c.encode(RowCounts(rows), forKey: .rows)
             try c.encode(rows.rejectsByReason, forKey: .rejectsByReason)
             try c.encodeIfPresent(error, forKey: .error)
+            try c.encode(warnings, forKey: .warnings)
         }
     }
 

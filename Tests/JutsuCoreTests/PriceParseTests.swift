@@ -216,3 +216,37 @@ import Testing
         #expect(Price.maxMicros == 999_999_999_999_999_999)
     }
 }
+
+/// `Price.parseExact` (issue 17): never a silent rounding of a real digit, noise of printed
+/// floats read as the decimal it stands for. Expected values written by hand.
+@Suite struct PriceExactTests {
+    static func exact(_ text: String) -> Result<Price, NumberParseFailure> {
+        var t = text
+        return t.withUTF8 { Price.parseExact(UnsafeRawBufferPointer($0)) }
+    }
+
+    @Test func sixPlacesOrFewerAreExact() throws {
+        #expect(try Self.exact("58.485714").get() == Price(micros: 58_485_714))
+        #expect(try Self.exact("41.2300000000").get() == Price(micros: 41_230_000))
+        #expect(try Self.exact("4126").get() == Price(micros: 4_126_000_000))
+    }
+
+    @Test func realDigitsPastTheSixthPlaceAreRefused() {
+        for text in ["0.00002853", "0.0000285", "8051.12345678", "1.2345675", "2.853e-05", "151.123456789",
+                     "0.000028529999999999999"] {
+            #expect(Self.exact(text) == .failure(.tooPrecise), "\(text)")
+        }
+    }
+
+    @Test func noiseOfPrintedFloatsIsTheDecimalItStandsFor() throws {
+        // yfinance: Yahoo's float32 widened to double; by hand: float32(19.59) = 19.59000015258789...
+        #expect(try Self.exact("19.59000015258789").get() == Price(micros: 19_590_000))
+        #expect(try Self.exact("0.14550000429153442").get() == Price(micros: 145_500))
+        #expect(try Self.exact("200.95100402832").get() == Price(micros: 200_951_000))
+        #expect(try Self.exact("2.200000047683716").get() == Price(micros: 2_200_000))
+        // double arithmetic noise (zipline's test data, pandas output)
+        #expect(try Self.exact("523.4200440000001").get() == Price(micros: 523_420_044))
+        #expect(try Self.exact("1.0683799999999999").get() == Price(micros: 1_068_380))
+        #expect(try Self.exact("14.5500004291534").get() == Price(micros: 14_550_000))
+    }
+}

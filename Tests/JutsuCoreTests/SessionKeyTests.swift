@@ -80,7 +80,7 @@ import Testing
                 "number_out_of_range", "bad_timestamp", "bad_symbol", "non_positive_price", "high_below_low",
                 "low_above_open_close", "high_below_open_close", "negative_volume", "misaligned_timestamp",
                 "future_timestamp", "weekend_daily_bar", "duplicate", "exists", "source_priority", "price_scale_overflow",
-                "bad_timeframe", "legacy_invalid",
+                "bad_timeframe", "legacy_invalid", "price_precision",
             ])
         #expect(Set(RejectReason.allCases.map(\.summary)).count == RejectReason.allCases.count)
         #expect(RejectReason.allCases.allSatisfy { !$0.summary.isEmpty })

@@ -20,6 +20,7 @@ import Testing
             ("$SPX", "^SPX"), ("$spx", "^SPX"), ("$SPX.X", "^SPX.X"), ("^GSPC", "^GSPC"), ("^vix", "^VIX"),
             ("EURUSD=X", "EURUSD=X"), ("GC=F", "GC=F"), ("BTC-USD", "BTC.USD"), ("0700.HK", "0700.HK"),
             ("A", "A"), ("7", "7"), ("ABCDEFGHIJKLMNOPQRST", "ABCDEFGHIJKLMNOPQRST"),
+            ("BRK_A", "BRK.A"), ("brk_b", "BRK.B"),  // Quandl/zipline class suffix (issue 17)
         ]
         for (raw, expected) in cases {
             #expect(Self.canonical(raw) == expected, "\"\(raw)\"")
@@ -32,7 +33,7 @@ import Testing
     @Test func rejects() {
         let bad = [
             "", "   ", "A'; DROP TABLE bars; --", "A'; DROP", "A;B", "A'B", "A\"B", "A B", "A\tB", "A,B", "A(B)",
-            "A*", "A%", "A_B", "A\\B", "A\u{0}", "A\nB", "ÄPL", "AAPL\u{00A0}", "ＡＡＰＬ", "😀",
+            "A*", "A%", "A\\B", "A__B", "_A", "A_", "A\u{0}", "A\nB", "ÄPL", "AAPL\u{00A0}", "ＡＡＰＬ", "😀",
             "ABCDEFGHIJKLMNOPQRSTU", String(repeating: "A", count: 1000),
             "BRK..B", "BRK-/B", "BRK.", "BRK-", ".BRK", "-BRK", "/A", "=X", "^", "$", "^.SPX", "^^SPX",
             "A^B", "A$B", "$^SPX", "^$SPX",

@@ -47,4 +47,12 @@ public struct Dialect: Sendable, Equatable {
     public var compressed: Bool
     /// Zone of naive timestamps (and of epochs for daily bars).
     public var zone: String
+    /// Intraday timestamps are bar ends (`--bar-time end`).
+    public var barTimeIsEnd = false
+    /// The vendor file-name convention that gave the symbol or timeframe (`stooq`,
+    /// `tradingview`, `histdata`, `metatrader`, `alpha-vantage`, `cryptodatadownload`).
+    public var fileNameConvention: String?
+    /// Decisions the reader made that the file does not prove, each with the flag that settles
+    /// it: printed as warnings by `import` (an error with `--strict`) and shown by `guess`.
+    public var warnings: [String] = []
 }

@@ -67,7 +67,13 @@ enum DialectSniffer {
                     + (first.fields.count == 1 ? " — is the delimiter right?" : ""),
                 line: first.line)
         }
-        let mapping = mapped.mapping
+        var mapping = mapped.mapping
+        var ignoredColumns = mapped.ignored
+        // Flags win over detection: with --symbol, a symbol column is not read.
+        if options.symbol != nil, let column = mapping.symbol {
+            ignoredColumns.append(mapping.name(column))
+            mapping.symbol = nil
+        }
         let dataRecords = records.dropFirst(hasHeader ? 1 : 0).filter {
             !$0.rejected && $0.fields.count == mapping.fieldCount
         }
@@ -96,20 +102,31 @@ enum DialectSniffer {
 
         // Timeframe.
         let fromName = FileNameInference(path: path)
+        // The sample's timestamps (ragged rows still tell the spacing if their date column is there).
+        func sampleTimestamps() -> [WrittenTimestamp] {
+            let needed = max(mapping.date, mapping.time ?? 0) + 1
+            return records.dropFirst(hasHeader ? 1 : 0).compactMap { record -> WrittenTimestamp? in
+                guard !record.rejected, record.fields.count >= needed else { return nil }
+                return RowDecoder.writtenTimestamp(record.fields, mapping: mapping, format: dateFormat)
+            }
+        }
         var timeframe: Timeframe
         var timeframeSource: Dialect.TimeframeSource
         if let given = options.timeframe {
             (timeframe, timeframeSource) = (given, .option)
         } else if let named = fromName.timeframe, let source = fromName.timeframeSource {
             (timeframe, timeframeSource) = (named, source)
-        } else {
-            // Ragged rows still tell the spacing if their date column is there.
-            let needed = max(mapping.date, mapping.time ?? 0) + 1
-            let timestamps = records.dropFirst(hasHeader ? 1 : 0).compactMap { record -> WrittenTimestamp? in
-                guard !record.rejected, record.fields.count >= needed else { return nil }
-                return RowDecoder.writtenTimestamp(record.fields, mapping: mapping, format: dateFormat)
+            // A name the data contradicts is an error naming both, never a silent choice
+            // (a file named `bars_1m.csv.gz` holding daily bars).
+            // At least ten rows, so a few holidays or missing bars decide nothing.
+            let sample = sampleTimestamps()
+            if sample.count >= 10, let spacing = TimeframeInference.infer(sample), spacing != named {
+                throw fail(
+                    "the \(source == .fileName ? "file" : "directory") name says \(named.rawValue) but the rows are "
+                        + "spaced as \(spacing.rawValue) bars; pass --timeframe to say which")
             }
-            if let inferred = TimeframeInference.infer(timestamps) {
+        } else {
+            if let inferred = TimeframeInference.infer(sampleTimestamps()) {
                 (timeframe, timeframeSource) = (inferred, .data)
             } else if dataRecords.isEmpty {
                 (timeframe, timeframeSource) = (.d1, .assumedForEmptyFile)
@@ -138,12 +155,18 @@ enum DialectSniffer {
                 throw fail("cannot infer the symbol from the file name ('\(text)': \(error.message)); pass --symbol")
             }
         }
+        var warnings: [String] = []
+        if symbolSource == .fileName, !fromName.dropped.isEmpty, let symbol {
+            warnings.append("symbol \(symbol.value) taken from the file name without "
+                + fromName.dropped.map { "'\($0)'" }.joined(separator: ", ") + "; pass --symbol if that is not the symbol")
+        }
 
         let dialect = Dialect(
             delimiter: delimiter, hasHeader: hasHeader, columns: mapping, dateFormat: dateFormat,
             symbolSource: symbolSource, symbol: symbol, timeframe: timeframe, timeframeSource: timeframeSource,
-            ignoredColumns: mapped.ignored, ignoredByDesignColumns: mapped.ignoredByDesign,
-            compressed: compressed, zone: zone.identifier)
+            ignoredColumns: ignoredColumns, ignoredByDesignColumns: mapped.ignoredByDesign,
+            compressed: compressed, zone: zone.identifier, barTimeIsEnd: options.barTimeIsEnd,
+            fileNameConvention: fromName.convention, warnings: warnings)
         return Result(dialect: dialect, zone: zone)
     }
 

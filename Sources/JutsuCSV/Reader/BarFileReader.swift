@@ -48,7 +48,8 @@ public final class BarFileReader {
         tokenizer.delimiter = dialect.delimiter
         let decoder = RowDecoder(
             mapping: dialect.columns, format: dialect.dateFormat,
-            keyer: TimestampKeyer(timeframe: dialect.timeframe, zone: sniffed.zone), fixedSymbol: dialect.symbol)
+            keyer: TimestampKeyer(timeframe: dialect.timeframe, zone: sniffed.zone, barTimeIsEnd: options.barTimeIsEnd),
+            fixedSymbol: dialect.symbol)
         core = ReaderCore(tokenizer: tokenizer, decoder: decoder, headerPending: dialect.hasHeader)
     }
 

@@ -86,19 +86,19 @@ struct RowDecoder {
         let high: Price
         let low: Price
         let close: Price
-        switch Price.parse(t.field(mapping.open)) {
+        switch Price.parseExact(t.field(mapping.open)) {
         case .success(let p): open = p
         case .failure(let f): return numberFailure(f, t, mapping.open)
         }
-        switch Price.parse(t.field(mapping.high)) {
+        switch Price.parseExact(t.field(mapping.high)) {
         case .success(let p): high = p
         case .failure(let f): return numberFailure(f, t, mapping.high)
         }
-        switch Price.parse(t.field(mapping.low)) {
+        switch Price.parseExact(t.field(mapping.low)) {
         case .success(let p): low = p
         case .failure(let f): return numberFailure(f, t, mapping.low)
         }
-        switch Price.parse(t.field(mapping.close)) {
+        switch Price.parseExact(t.field(mapping.close)) {
         case .success(let p): close = p
         case .failure(let f): return numberFailure(f, t, mapping.close)
         }

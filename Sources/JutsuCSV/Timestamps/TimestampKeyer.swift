@@ -7,14 +7,21 @@ import JutsuCore
 /// - a date-time with an offset: the local date as written (`2023-04-14 00:00:00+09:00` is
 ///   the 2023-04-14 session, although it is 2023-04-13 in UTC);
 /// - a naive date-time: the date as written (it is already exchange-local);
-/// - an epoch: the date in the exchange zone.
+/// - an epoch: its UTC date when it is 00:00 UTC (a date written as an instant: TradingView and
+///   crypto exports, epoch-millisecond writers; read in New York it would be the previous
+///   evening and every bar would move back a session), else the date in the exchange zone
+///   (Yahoo's session open 14:30Z, Schwab's Chicago midnight 05:00Z). The same rule as
+///   `migrate-sqlite` (`LegacyConversion`).
 ///
 /// Intraday bars are keyed by their start instant in UTC:
 /// - with an offset: converted with it; naive: interpreted in the zone; epoch: as is;
-/// - a date alone: midnight local time.
+/// - a date alone: midnight local time;
+/// - `barTimeIsEnd`: one bar length earlier (the file stamps bars at their end).
 struct TimestampKeyer {
     let timeframe: Timeframe
     let zone: any ZoneRule
+    /// Subtracted from intraday keys: the bar length when the file stamps bar ends, else 0.
+    let endShift: Int64
 
     /// Offsets per local day (for naive times) and per UTC day (for epochs), remembered for the
     /// last day seen when the offset is the same all day: zone rules compute DST dates per call,
@@ -22,21 +29,24 @@ struct TimestampKeyer {
     private var localDayCache = DayOffsetCache()
     private var utcDayCache = DayOffsetCache()
 
-    init(timeframe: Timeframe, zone: any ZoneRule) {
+    init(timeframe: Timeframe, zone: any ZoneRule, barTimeIsEnd: Bool = false) {
         self.timeframe = timeframe
         self.zone = zone
+        endShift = barTimeIsEnd && timeframe.isIntraday ? timeframe.alignmentSeconds : 0
     }
 
     @inline(__always)
     mutating func key(_ written: WrittenTimestamp) -> Int64 {
         if timeframe.isIntraday {
+            let start: Int64
             switch written {
-            case .date(let days): return utc(fromLocal: days &* UnixTime.secondsPerDay)
-            case .local(let days, let second): return utc(fromLocal: days &* UnixTime.secondsPerDay &+ Int64(second))
+            case .date(let days): start = utc(fromLocal: days &* UnixTime.secondsPerDay)
+            case .local(let days, let second): start = utc(fromLocal: days &* UnixTime.secondsPerDay &+ Int64(second))
             case .zoned(let days, let second, let offset):
-                return days &* UnixTime.secondsPerDay &+ Int64(second) &- Int64(offset)
-            case .instant(let t): return t
+                start = days &* UnixTime.secondsPerDay &+ Int64(second) &- Int64(offset)
+            case .instant(let t): start = t
             }
+            return start &- endShift
         }
         let days = sessionDays(written)
         if timeframe == .d1 { return days &* UnixTime.secondsPerDay }  // what dailyKey does for 1d
@@ -51,6 +61,7 @@ struct TimestampKeyer {
         case .date(let days), .local(let days, _), .zoned(let days, _, _): return days
         case .instant(let t):
             let day = UnixTime.floorDays(t)
+            if t == day &* UnixTime.secondsPerDay { return day }  // 00:00 UTC: a date as an instant
             let offset = utcDayCache.offset(day: day) ?? fillUTC(day: day, t)
             return UnixTime.floorDays(t &+ Int64(offset))
         }

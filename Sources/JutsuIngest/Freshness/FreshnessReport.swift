@@ -58,32 +58,11 @@ public struct FreshnessRow: Sendable, Encodable {
 
 public enum FreshnessReporter {
     /// Calendar names a series may be given (`freshness.yaml` `series[].calendar`).
-    public static let calendarNames = ["XNYS", "24x7", "24x5", "weekdays"]
+    public static let calendarNames = SymbolCalendar.names
 
-    /// Exchange suffixes (Yahoo's) of listings outside the US: until their exchanges have
-    /// calendars, judged Monday to Friday without holidays.
-    static let foreignSuffixes: Set<String> = [
-        "T", "L", "DE", "F", "PA", "AS", "BR", "LS", "MI", "MC", "SW", "ST", "CO", "OL", "HE", "IR", "VI", "WA",
-        "HK", "SS", "SZ", "TW", "TWO", "KS", "KQ", "SI", "JK", "BK", "KL", "NS", "BO", "AX", "NZ", "TO", "V", "NE",
-        "CN", "SA", "MX", "TA", "IS", "JO",
-    ]
-
-    /// The calendar of a symbol: an explicit one, else by its form — `EURUSD=X` FX (24x5), a pair
-    /// quoted in USD/USDT/USDC/BTC/ETH crypto (24x7), a foreign exchange suffix (`4063.T`, `AET.L`,
-    /// `8TRA.DE`) Monday-Friday without holidays, everything else (US shares, `BRK.A`, `^GSPC`) NYSE.
+    /// The calendar of a symbol (`SymbolCalendar`).
     public static func calendar(for symbol: Symbol, named: String? = nil) -> any TradingCalendar {
-        if let named {
-            if named == "weekdays" { return WeekdayCalendar() }
-            if let calendar = TradingCalendars.named(named) { return calendar }
-        }
-        let s = symbol.value
-        if s.hasSuffix("=X") { return TradingCalendars.named("24x5")! }
-        if let dot = s.lastIndex(of: ".") {
-            let suffix = String(s[s.index(after: dot)...])
-            if ["USD", "USDT", "USDC", "BTC", "ETH"].contains(suffix) { return TradingCalendars.named("24x7")! }
-            if foreignSuffixes.contains(suffix), !s.hasPrefix("^") { return WeekdayCalendar() }
-        }
-        return TradingCalendars.nyse
+        SymbolCalendar.calendar(for: symbol, named: named)
     }
 
     /// Tier, thresholds and publication delay of each series; the strictest of its pipelines'

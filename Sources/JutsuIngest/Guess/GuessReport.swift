@@ -35,7 +35,8 @@ public struct GuessReport: Sendable {
     public init(path: String, options: CSVOptions = CSVOptions(), previewRows: Int = GuessReport.defaultPreviewRows,
                 now: Int64) throws(CSVError) {
         let reader = try BarFileReader(path: path, options: options)
-        let validator = BarValidator(now: now)
+        var validator = BarValidator(now: now)
+        validator.calendar = options.calendar
         var preview: [SourcedBar] = []
         var rejects: [RejectedRow] = []
         var finished = false

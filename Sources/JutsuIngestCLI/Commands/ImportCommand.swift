@@ -39,6 +39,9 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "Loader connections; each owns a share of the series (1 = one backend).")
     var workers: Int = ImportOptions.defaultWorkers
 
+    @Flag(help: "Every warning is an error: a file whose symbol, timeframe or other reading the file does not prove stops the run before anything is written.")
+    var strict = false
+
     @Option(name: .customLong("max-reject-ratio"), help: "Fail the run (exit 1) when more than this share of rows is rejected.")
     var maxRejectRatio: Double = 0.10
 
@@ -67,6 +70,18 @@ struct ImportCommand: ParsableCommand {
         for file in files where !FileManager.default.isReadableFile(atPath: file) {
             throw CLIError(message: "\(file): no such file or not readable", exitCode: ExitCode(ExitCodes.usage))
         }
+        if strict {
+            // Every file's reading first, so a warning stops the run before anything is written.
+            for file in files {
+                let dialect: Dialect
+                do { dialect = try BarFileReader(path: file, options: options.csv).dialect } catch {
+                    throw CLIError(message: "\(error)", exitCode: ExitCode(ExitCodes.usage))
+                }
+                if let warning = dialect.warnings.first {
+                    throw CLIError(message: "\(file): \(warning) (--strict)", exitCode: ExitCode(ExitCodes.usage))
+                }
+            }
+        }
         let (connection, target) = try global.connect(logger: logger)
         let conninfo = target.conninfo
         let bar: ProgressBar? = (Terminal.standardError.isTTY && format == .text) ? ProgressBar(terminal: .standardError) : nil
@@ -82,6 +97,9 @@ struct ImportCommand: ParsableCommand {
             throw CLIError(message: "\(error)", exitCode: ExitCode(ExitCodes.failure))
         }
         bar?.finish()
+        for file in summary.files {
+            for warning in file.warnings { Terminal.standardError.write("warning: \(file.path): \(warning)\n") }
+        }
         switch format {
         case .json: Terminal.standardOutput.write(summary.json() + "\n")
         case .text: Terminal.standardOutput.write(SummaryTable.render(summary))

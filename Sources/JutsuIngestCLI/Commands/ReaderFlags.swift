@@ -21,6 +21,13 @@ struct ReaderFlags: ParsableArguments {
     @Option(help: "Time zone of naive timestamps (default America/New_York).")
     var timezone: String?
 
+    @Option(name: .customLong("bar-time"),
+            help: "What an intraday timestamp marks: start (default, the stored convention) or end (Alpha Vantage, NinjaTrader exports).")
+    var barTime: String?
+
+    @Option(help: "Trading calendar of the bars: 24x7 (crypto), 24x5 (FX), XNYS or weekdays. Default: by symbol (BTCUSD, BTC-USD 24x7; EURUSD 24x5; else NYSE).")
+    var calendar: String?
+
     func csvOptions() throws -> CSVOptions {
         var options = CSVOptions()
         if let symbol {
@@ -48,6 +55,20 @@ struct ReaderFlags: ParsableArguments {
             options.dateFormat = f
         }
         options.zone = timezone
+        if let barTime {
+            switch barTime.lowercased() {
+            case "start": options.barTimeIsEnd = false
+            case "end": options.barTimeIsEnd = true
+            default: throw ValidationError("--bar-time '\(barTime)': use start or end")
+            }
+        }
+        if let calendar {
+            guard let name = SymbolCalendar.names.first(where: { $0.lowercased() == calendar.lowercased() })
+                ?? ["crypto": "24x7", "fx": "24x5", "nyse": "XNYS"][calendar.lowercased()] else {
+                throw ValidationError("--calendar '\(calendar)': use one of \(SymbolCalendar.names.joined(separator: ", "))")
+            }
+            options.calendar = name
+        }
         return options
     }
 }
