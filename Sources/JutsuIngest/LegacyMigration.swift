@@ -386,6 +386,9 @@ public final class LegacyMigration: @unchecked Sendable {
                             s = sources.count - 1
                         }
                         var supersedes = seen[bar.ts] != nil
+                        if supersedes || pendingAt[bar.ts] != nil {
+                            try checkDistinctLegacyKeys(series, bar: bar, rowid: rowid, reader: reader)
+                        }
                         if let earlier = pendingAt[bar.ts] {
                             // Same key earlier in this batch: that row is the duplicate, this one wins.
                             pending[earlier].alive = false
@@ -411,6 +414,24 @@ public final class LegacyMigration: @unchecked Sendable {
         }
         outcome.counts += try pipe.drain()
         return series.key == nil ? KeyedHashes() : seen
+    }
+
+    /// Two rows of one raw (symbol, timeframe) pair of a file whose unique key made every
+    /// timestamp distinct can never be duplicates: when they denote different instants yet key to
+    /// one session (`05:00` and `06:00` UTC of a date, epochs read in the wrong zone), the
+    /// timestamps are not read as the file means them, and the series stops with both rows named
+    /// (nothing of it after its last checkpoint is written). The same instant written twice
+    /// (`2024-01-02` and `2024-01-02 00:00:00`) is a duplicate as before. Intraday keys are the
+    /// instants themselves, so only daily and longer bars can meet this way.
+    func checkDistinctLegacyKeys(_ series: LegacySeries, bar: Bar, rowid: Int64, reader: LegacyReader) throws {
+        guard reader.schema.bars.uniqueKey, series.rawPairs.count == 1, !bar.timeframe.isIntraday else { return }
+        let found = try reader.collision(in: series, key: bar.ts, before: rowid)
+        guard let earlier = found.earlier,
+              let a = LegacyConversion.writtenInstant(earlier.timestamp), let b = LegacyConversion.writtenInstant(found.current),
+              a != b else { return }
+        throw LegacyKeyCollision(
+            series: "\(bar.symbol.value) \(bar.timeframe.rawValue)", key: UnixTime.iso8601(bar.ts),
+            rows: [(earlier.rowid, earlier.timestamp.display), (rowid, found.current.display)])
     }
 
     /// The legacy side of a series' verification: rows normalized and validated, the last row of
@@ -459,6 +480,20 @@ public final class LegacyMigration: @unchecked Sendable {
         }
         return SeriesVerification(symbol: key.symbol.value, timeframe: key.timeframe.rawValue, legacy: legacy,
                                   stored: stored, legacyRows: legacyRows, rejected: rejected, differences: differences)
+    }
+}
+
+/// Distinct legacy keys that normalize onto one stored key: a conversion error, not a duplicate.
+public struct LegacyKeyCollision: Error, CustomStringConvertible, Sendable {
+    public var series: String
+    public var key: String
+    public var rows: [(rowid: Int64, timestamp: String)]
+
+    public var description: String {
+        "legacy rows " + rows.map { "\(LegacyReader.origin):\($0.rowid) ('\($0.timestamp)')" }.joined(separator: " and ")
+            + " of \(series) both become the bar \(key): the file's unique key (symbol, timeframe, timestamp) makes them "
+            + "two bars, so their timestamps are not read as the file means them; the series stopped "
+            + "(nothing of it after its last checkpoint was written). See docs/migrate-sqlite.md \"Timestamps\""
     }
 }
 

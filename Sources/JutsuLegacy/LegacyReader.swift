@@ -112,6 +112,29 @@ public final class LegacyReader {
         }
     }
 
+    /// The earlier row of `series` (rowid below `before`) whose timestamp gives the bar key
+    /// `key`, with its stored timestamp; the current row's stored timestamp. For the rare path
+    /// of two rows meeting on one key: a full read of the series before `before`.
+    public func collision(in series: LegacySeries, key: Int64, before rowid: Int64)
+        throws -> (earlier: (rowid: Int64, timestamp: LegacyValue)?, current: LegacyValue) {
+        guard let timeframe = series.timeframe else { return (nil, .null) }
+        var earlier: (Int64, LegacyValue)?
+        var current = LegacyValue.null
+        for pair in series.rawPairs {
+            try database.query("""
+                SELECT rowid, "timestamp" FROM market_data WHERE symbol IS ? AND timeframe IS ? AND rowid <= ? ORDER BY rowid
+                """, [pair.symbol, pair.timeframe, .integer(rowid)]) { row in
+                let id = row.int64(0)
+                let value = row.value(1)
+                if id == rowid { current = value; return }
+                if earlier == nil, case .success(let k) = LegacyConversion.timestamp(value, timeframe: timeframe), k == key {
+                    earlier = (id, value)
+                }
+            }
+        }
+        return (earlier.map { (rowid: $0.0, timestamp: $0.1) }, current)
+    }
+
     /// The last `data_source` text seen, so a run of rows of one source makes one String.
     struct SourceCache {
         var bytes: [UInt8] = []

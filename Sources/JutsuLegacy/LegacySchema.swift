@@ -28,6 +28,9 @@ public struct LegacySchema: Sendable, Equatable {
         /// The file marks bars valid or not (`is_valid`).
         public var hasValidity: Bool
         public var columns: [String]
+        /// A unique index or key on exactly (symbol, timeframe, timestamp) (v1 `uix_symbol_tf_ts`,
+        /// v2's primary key, the design note's UNIQUE): two rows of one raw pair are two bars.
+        public var uniqueKey = false
     }
 
     public struct Metadata: Sendable, Equatable {
@@ -68,8 +71,9 @@ public struct LegacySchema: Sendable, Equatable {
             throw LegacySchemaError(path: path, table: "market_data", found: barCols,
                                     problem: "missing \(missing.joined(separator: ", "))")
         }
-        let bars = Bars(sourceColumn: first(of: ["data_source", "source"], in: barCols),
+        var bars = Bars(sourceColumn: first(of: ["data_source", "source"], in: barCols),
                         hasValidity: barCols.contains("is_valid"), columns: barCols)
+        bars.uniqueKey = try database.hasUniqueKey("market_data", on: ["symbol", "timeframe", "timestamp"])
 
         var metadata: Metadata?
         if try database.hasTable("data_metadata") {
@@ -150,6 +154,22 @@ extension SQLiteDatabase {
             if case .text(let name) = row.value(0) { out.append(name) }
         }
         return out
+    }
+
+    /// Whether a unique index (or primary key) of `table` covers exactly `columns`.
+    func hasUniqueKey(_ table: String, on columns: Set<String>) throws -> Bool {
+        var unique: [String] = []
+        try query("SELECT name FROM pragma_index_list(?) WHERE \"unique\" = 1", [.text(table)]) { row in
+            if case .text(let name) = row.value(0) { unique.append(name) }
+        }
+        for index in unique {
+            var cols = Set<String>()
+            try query("SELECT name FROM pragma_index_info(?)", [.text(index)]) { row in
+                if case .text(let name) = row.value(0) { cols.insert(name) }
+            }
+            if cols == columns { return true }
+        }
+        return false
     }
 
     func isWithoutRowid(_ table: String) throws -> Bool {

@@ -229,3 +229,58 @@ import Testing
         return p
     }
 }
+
+/// Distinct legacy keys that would normalize onto one stored key stop the series loudly
+/// (issue 17): a v1 file (its UNIQUE (symbol, timeframe, timestamp) makes every row a bar of
+/// its own) with two daily rows of one date at 05:00 and 06:00 UTC, written here by hand with
+/// Python's sqlite3; a same-instant pair of another series stays a duplicate.
+@Suite struct LegacyKeyCollisionTests {
+    static func makeFile(_ rows: [(String, String, String)]) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("collide-\(UUID().uuidString).db").path
+        let values = rows.map { "('\($0.0)', '\($0.1)', '\($0.2)', 10, 11, 9, 10.5, 1000, 'schwab', '2026-01-01 00:00:00', 1)" }
+            .joined(separator: ", ")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", """
+            import sqlite3, sys; c = sqlite3.connect(sys.argv[1])
+            c.executescript('''CREATE TABLE market_data (id INTEGER NOT NULL, symbol VARCHAR(10) NOT NULL, timeframe VARCHAR(10) NOT NULL,
+              timestamp DATETIME NOT NULL, open NUMERIC(18, 6) NOT NULL, high NUMERIC(18, 6) NOT NULL, low NUMERIC(18, 6) NOT NULL,
+              close NUMERIC(18, 6) NOT NULL, volume BIGINT NOT NULL, data_source VARCHAR(20) NOT NULL, created_at DATETIME NOT NULL,
+              is_valid BOOLEAN, PRIMARY KEY (id), CONSTRAINT uix_symbol_tf_ts UNIQUE (symbol, timeframe, timestamp));''')
+            c.execute("INSERT INTO market_data (symbol, timeframe, timestamp, open, high, low, close, volume, data_source, created_at, is_valid) VALUES \(values)")
+            c.commit()
+            """, path]
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        return path
+    }
+
+    @Test func twoInstantsOfOneSessionStopTheSeries() throws {
+        let file = try Self.makeFile([
+            ("KO", "1D", "2020-01-03 06:00:00.000000"), ("KO", "1D", "2020-01-06 05:00:00.000000"),
+            ("KO", "1D", "2020-01-06 06:00:00.000000"), ("KO", "1D", "2020-01-07 06:00:00.000000"),
+        ])
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let db = try TestDatabase("collide")
+        let out = try CommandLineTool().run(["migrate-sqlite", file, "--database-url", db.url])
+        #expect(out.status == 1, "\(out.stdout) \(out.stderr)")
+        #expect(out.stderr.contains("sqlite:market_data:2 ('2020-01-06 05:00:00.000000') and sqlite:market_data:3 ('2020-01-06 06:00:00.000000')"),
+                "\(out.stderr)")
+        #expect(out.stderr.contains("KO 1d both become the bar 2020-01-06T00:00:00Z"), "\(out.stderr)")
+        #expect(try db.scalar("SELECT count(*) FROM market_data") == 0)
+        #expect(try db.scalar("SELECT count(*) FROM ingest_runs WHERE status = 'failed'") == 1)
+    }
+
+    @Test func oneInstantWrittenTwiceIsStillADuplicate() throws {
+        let file = try Self.makeFile([
+            ("KO", "1D", "2020-01-06"), ("KO", "1D", "2020-01-06 00:00:00"), ("KO", "1D", "2020-01-07"),
+        ])
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let db = try TestDatabase("dup")
+        let out = try CommandLineTool().run(["migrate-sqlite", file, "--database-url", db.url, "--format", "json"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect((try out.json()["rejects_by_reason"] as? [String: Int64]) == ["duplicate": 1])
+        #expect(try db.scalar("SELECT count(*) FROM market_data") == 2)
+    }
+}
