@@ -18,6 +18,9 @@ import Testing
         case exactWithZeroVolume
         /// Refused: exit 2, nothing stored.
         case refused(String)
+        /// Rows the schema cannot hold exactly are rejected for `reason`, and the run fails
+        /// (exit 1, over --max-reject-ratio); the bars it stored are exact.
+        case failsRejecting(reason: String)
 
         var description: String {
             switch self {
@@ -25,6 +28,7 @@ import Testing
             case .exactRejecting(let r): "exact, rejecting \(r)"
             case .exactWithZeroVolume: "exact with volume 0"
             case .refused(let m): "refused (\(m))"
+            case .failsRejecting(let r): "fails, rejecting \(r)"
             }
         }
     }
@@ -57,10 +61,14 @@ import Testing
         Case(file: "dukascopy-node/basic-csv.output.csv", flags: ["--symbol", "EURUSD", "--timeframe", "1d", "--max-reject-ratio", "0.5"],
              outcome: .exactRejecting(reason: "weekend_daily_bar")),
         Case(file: "fxcm/gbpusd-m1-bid-2012.csv", flags: ["--symbol", "GBPUSD"], outcome: .exactWithZeroVolume),
-        Case(file: "barchart/jpyusd_barchartdotcom.csv", flags: ["--symbol", "JPYUSD"], outcome: .refused("no 'close' column")),
-        Case(file: "binance-klines/ADABTC-1m-2021-11-27.csv", flags: [], outcome: .refused("neither a header")),
-        Case(file: "cryptodatadownload/Coinbase_BTCUSD_1h.csv", flags: [], outcome: .refused("neither a header")),
-        Case(file: "cryptodatadownload/Coinbase_BTCUSD_d.csv", flags: [], outcome: .refused("neither a header")),
+        // Barchart's `Last` is the close; its 9-decimal prices (0.009273999) do not fit six places.
+        Case(file: "barchart/jpyusd_barchartdotcom.csv", flags: ["--symbol", "JPYUSD"], outcome: .failsRejecting(reason: "price_precision")),
+        // Binance klines: headerless, 12 columns; prices of a pair quoted in BTC have 8 places.
+        Case(file: "binance-klines/ADABTC-1m-2021-11-27.csv", flags: [], outcome: .failsRejecting(reason: "price_precision")),
+        // CryptoDataDownload: banner line, name gives the pair and timeframe, base-asset volume,
+        // weekend days of a 24x7 market; the hourly file's `2019-10-17 09-AM` is not read yet.
+        Case(file: "cryptodatadownload/Coinbase_BTCUSD_1h.csv", flags: [], outcome: .refused("cannot recognise the dates")),
+        Case(file: "cryptodatadownload/Coinbase_BTCUSD_d.csv", flags: [], outcome: .exact),
         // HistData's name says EURUSD and 1m; its fixed EST (no daylight saving) only its site says.
         Case(file: "histdata/DAT_ASCII_EURUSD_M1_201703.csv", flags: ["--timezone=-05:00"], outcome: .exact),
         Case(file: "quandl-wiki/QUANDL_ARCHIVE.zip", flags: [], outcome: .refused("not a text CSV file")),
@@ -112,12 +120,14 @@ import Testing
         }
         var zeroVolume = false
         var rejecting: String?
+        var expectedStatus: Int32 = 0
         switch c.outcome {
         case .exactWithZeroVolume: zeroVolume = true
         case .exactRejecting(let reason): rejecting = reason
+        case .failsRejecting(let reason): (rejecting, expectedStatus) = (reason, 1)
         default: break
         }
-        #expect(out.status == 0, "\(c.file): \(out.stderr)")
+        #expect(out.status == expectedStatus, "\(c.file): \(out.stderr)")
 
         let conn = try db.connect()
         let r = try conn.execute("""
@@ -137,7 +147,7 @@ import Testing
         if let reason = rejecting {
             // The truth's bars that were not stored are exactly the rows rejected for `reason`.
             let missing = Set(want.keys).subtracting(got.keys)
-            #expect(!missing.isEmpty)
+            #expect(!missing.isEmpty || expectedStatus == 1)
             #expect(try db.scalar("SELECT count(*) FROM rejected_bars WHERE reason_code = '\(reason)'") == Int64(missing.count))
             #expect(try db.scalar("SELECT count(*) FROM rejected_bars") == Int64(missing.count))
             for key in missing { want[key] = nil }

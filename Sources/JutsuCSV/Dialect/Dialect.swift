@@ -52,6 +52,8 @@ public struct Dialect: Sendable, Equatable {
     /// The vendor file-name convention that gave the symbol or timeframe (`stooq`,
     /// `tradingview`, `histdata`, `metatrader`, `alpha-vantage`, `cryptodatadownload`).
     public var fileNameConvention: String?
+    /// Lines before the header that are neither header nor bars (a vendor's banner), skipped.
+    public var bannerLines = 0
     /// Decisions the reader made that the file does not prove, each with the flag that settles
     /// it: printed as warnings by `import` (an error with `--strict`) and shown by `guess`.
     public var warnings: [String] = []

@@ -30,7 +30,20 @@ enum DialectSniffer {
 
         // Delimiter.
         let delimiter = options.delimiter ?? DelimiterDetector.detect(sample, isWholeInput: isWholeInput) ?? 0x2C
-        let records = SampleRecords.read(sample, isWholeInput: isWholeInput, delimiter: delimiter, limit: sampleRecords)
+        let allRecords = SampleRecords.read(sample, isWholeInput: isWholeInput, delimiter: delimiter, limit: sampleRecords)
+        // Banner lines before the header (CryptoDataDownload's `Created on 10-17-2019,https://...`):
+        // a line that is neither a header nor a bar, followed by a header, is skipped (up to 3).
+        var banner: [String] = []
+        if options.hasHeader != false {
+            while banner.count < 3, banner.count + 1 < allRecords.count, !allRecords[banner.count].rejected {
+                let this = allRecords[banner.count].fields.map { Text.lossy($0, limit: 200) }
+                let next = allRecords[banner.count + 1].fields.map { Text.lossy($0, limit: 200) }
+                guard !HeaderMapper.looksLikeHeader(this), HeaderMapper.looksLikeHeader(next),
+                      PositionalColumns.mapping(allRecords[banner.count].fields, validate: true) == nil else { break }
+                banner.append(this.joined(separator: ","))
+            }
+        }
+        let records = Array(allRecords.dropFirst(banner.count))
         guard let first = records.first else {
             throw fail("no complete line in the first \(sample.count) bytes: not a CSV file of bars")
         }
@@ -77,6 +90,22 @@ enum DialectSniffer {
         let dataRecords = records.dropFirst(hasHeader ? 1 : 0).filter {
             !$0.rejected && $0.fields.count == mapping.fieldCount
         }
+        // A crypto export's volume in the base asset (`Volume BTC` of BTCUSD), not the quote's
+        // (CryptoDataDownload's `volume` is in USD): volume is the quantity traded.
+        if hasHeader {
+            let assets = HeaderMapper.assetVolumes(firstText)
+            let symbolText = options.symbol?.value
+                ?? mapping.symbol.flatMap { i in dataRecords.first.map { Text.lossy($0.fields[i], limit: 40) } }
+                ?? FileNameInference(path: path).symbolText
+            let base = assets.first { a in
+                a.asset == "FROM" || symbolText.map { $0.uppercased().filter(\.isLetter).hasPrefix(a.asset) } == true
+            }
+            if let base, base.index != mapping.volume {
+                if let old = mapping.volume { ignoredColumns.append(mapping.name(old)) }
+                ignoredColumns.removeAll { $0 == mapping.name(base.index) }
+                mapping.volume = base.index
+            }
+        }
 
         // Date format.
         let dateValues = dataRecords.map { $0.fields[mapping.date] }
@@ -95,7 +124,9 @@ enum DialectSniffer {
         }
 
         // Zone.
-        let zoneName = options.zone ?? CSVOptions.defaultZone
+        // A banner that says the times are UTC (`Timestamps are UTC timezone`) is believed.
+        let bannerSaysUTC = banner.contains { $0.contains("UTC") }
+        let zoneName = options.zone ?? (bannerSaysUTC ? "UTC" : CSVOptions.defaultZone)
         guard let zone = ZoneResolver.rule(named: zoneName) else {
             throw fail("unknown time zone '\(zoneName)' (use an IANA name such as America/New_York, or UTC, or +09:00)")
         }
@@ -166,7 +197,7 @@ enum DialectSniffer {
             symbolSource: symbolSource, symbol: symbol, timeframe: timeframe, timeframeSource: timeframeSource,
             ignoredColumns: ignoredColumns, ignoredByDesignColumns: mapped.ignoredByDesign,
             compressed: compressed, zone: zone.identifier, barTimeIsEnd: options.barTimeIsEnd,
-            fileNameConvention: fromName.convention, warnings: warnings)
+            fileNameConvention: fromName.convention, bannerLines: banner.count, warnings: warnings)
         return Result(dialect: dialect, zone: zone)
     }
 
@@ -209,7 +240,8 @@ enum DialectSniffer {
 
 /// Column layout of files without a header.
 ///
-/// By field count: 5 `date,open,high,low,close`; 6 `+volume`; 7 `+symbol` at the end, or
+/// By field count: 5 `date,open,high,low,close`; 6 `+volume`; 12 Binance klines (epoch-ms open
+/// time, OHLC, volume, epoch-ms close time, ...); 7 `+symbol` at the end, or
 /// `date,time,open,high,low,close,volume` when the second field is a time of day, or
 /// `symbol,date,open,high,low,close,volume` when the first is not a date and the second is.
 enum PositionalColumns {
@@ -220,6 +252,14 @@ enum PositionalColumns {
         switch fields.count {
         case 5: roles = ["date", "open", "high", "low", "close"]
         case 6: roles = ["date", "open", "high", "low", "close", "volume"]
+        case 12:
+            // Binance klines (data.binance.vision): open time and close time in epoch
+            // milliseconds around OHLC and the base-asset volume, then quote volume, trades,
+            // taker volumes and an unused field.
+            func isMillis(_ f: [UInt8]) -> Bool { (12...16).contains(f.count) && f.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+            guard isMillis(fields[0]), isMillis(fields[6]) else { return nil }
+            roles = ["date", "open", "high", "low", "close", "volume", "close_time", "quote_volume", "trades",
+                     "taker_buy_base_volume", "taker_buy_quote_volume", "ignore"]
         case 7:
             if isDate(fields[0]), isTime(fields[1]) {
                 roles = ["date", "time", "open", "high", "low", "close", "volume"]

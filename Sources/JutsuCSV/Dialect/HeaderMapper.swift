@@ -9,12 +9,12 @@ enum HeaderMapper {
     /// Accepted names per role, best first (a column with an earlier name wins the role).
     static let names: [Role: [String]] = [
         .date: ["date", "datetime", "timestamp", "day", "windowstart", "time"],
-        .open: ["open", "o"],
-        .high: ["high", "h"],
-        .low: ["low", "l"],
-        .close: ["close", "c", "price"],
+        .open: ["open", "o", "otwarcie"],
+        .high: ["high", "h", "najwyzszy"],
+        .low: ["low", "l", "najnizszy"],
+        .close: ["close", "c", "price", "last", "zamkniecie"],
         .adjustedClose: ["adjclose"],
-        .volume: ["volume", "vol", "v"],
+        .volume: ["volume", "vol", "v", "volumefrom", "wolumen"],
         .symbol: ["symbol", "ticker", "sym"],
         .dividend: ["dividend", "dividends"],
         .split: ["split", "splits", "stocksplits", "splitratio"],
@@ -42,6 +42,18 @@ enum HeaderMapper {
         var mapping: ColumnMapping
         var ignored: [String]
         var ignoredByDesign: [String]
+    }
+
+    /// Columns of a crypto export that give the volume in one asset (`Volume BTC`, `volume_usd`,
+    /// CryptoCompare's `volumefrom`): (index, asset code upper-cased; `FROM` for volumefrom).
+    static func assetVolumes(_ header: [String]) -> [(index: Int, asset: String)] {
+        header.enumerated().compactMap { i, name in
+            let n = normalize(name)
+            guard n.hasPrefix("volume"), n != "volume" else { return nil }
+            let asset = n.dropFirst("volume".count)
+            guard (2...5).contains(asset.count), asset.allSatisfy({ $0.isASCII && $0.isLetter }) else { return nil }
+            return (i, asset.uppercased())
+        }
     }
 
     /// Maps `header`; a message naming what is missing if a required role has no column.

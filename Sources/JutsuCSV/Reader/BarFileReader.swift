@@ -50,7 +50,7 @@ public final class BarFileReader {
             mapping: dialect.columns, format: dialect.dateFormat,
             keyer: TimestampKeyer(timeframe: dialect.timeframe, zone: sniffed.zone, barTimeIsEnd: options.barTimeIsEnd),
             fixedSymbol: dialect.symbol)
-        core = ReaderCore(tokenizer: tokenizer, decoder: decoder, headerPending: dialect.hasHeader)
+        core = ReaderCore(tokenizer: tokenizer, decoder: decoder, skip: dialect.bannerLines + (dialect.hasHeader ? 1 : 0))
     }
 
     /// The next up to `maxRows` data records as bars and rejects; `nil` at the end of the file.
@@ -65,14 +65,15 @@ public final class BarFileReader {
 private struct ReaderCore: ~Copyable {
     var tokenizer: RecordTokenizer
     var decoder: RowDecoder
-    var headerPending: Bool
+    /// Records before the data: banner lines and the header.
+    var skip: Int
     var finished = false
     var rowsRead: Int64 = 0
 
-    init(tokenizer: consuming RecordTokenizer, decoder: RowDecoder, headerPending: Bool) {
+    init(tokenizer: consuming RecordTokenizer, decoder: RowDecoder, skip: Int) {
         self.tokenizer = tokenizer
         self.decoder = decoder
-        self.headerPending = headerPending
+        self.skip = skip
     }
 
     mutating func nextBatch(maxRows: Int) throws(CSVError) -> ParsedBatch? {
@@ -87,8 +88,8 @@ private struct ReaderCore: ~Copyable {
                 finished = true
                 break
             }
-            if headerPending {
-                headerPending = false
+            if skip > 0 {
+                skip -= 1
                 continue
             }
             rows += 1
