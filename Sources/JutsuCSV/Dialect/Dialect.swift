@@ -47,4 +47,7 @@ public struct Dialect: Sendable, Equatable {
     public var compressed: Bool
     /// Zone of naive timestamps (and of epochs for daily bars).
     public var zone: String
+    /// The zone is UTC because the date column's name says so (`Gmt time`, `timestamp_utc`),
+    /// not the default (`--timezone` wins over it).
+    public var zoneFromColumnName = false
 }

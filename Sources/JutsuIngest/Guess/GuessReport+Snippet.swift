@@ -29,7 +29,7 @@ extension GuessReport {
         out.line("    - \(Self.yamlScalar(absolutePath))")
         out.line("  delimiter: \(Self.delimiterText(dialect.delimiter))",
                  options.delimiter == nil ? "detected: \(Self.delimiterName(dialect.delimiter))" : "from --delimiter")
-        out.line("  date_format: \(dialect.dateFormat.rawValue)",
+        out.line("  date_format: \(Self.yamlScalar(dialect.dateFormat.rawValue))",
                  (options.dateFormat == nil ? "detected: " : "from --date-format: ") + Self.describe(dialect.dateFormat))
         out.line("  has_header: \(dialect.hasHeader)",
                  dialect.hasHeader ? "line 1 names the columns"
@@ -42,7 +42,8 @@ extension GuessReport {
         out.line("timeframe: \(dialect.timeframe.rawValue)", timeframeOrigin)
         out.line("normalize:")
         out.line("  timezone: \(Self.yamlScalar(dialect.zone))",
-                 (options.zone == nil ? "the default; " : "from --timezone; ")
+                 (options.zone != nil ? "from --timezone; "
+                     : dialect.zoneFromColumnName ? "the date column's name says UTC; " : "the default; ")
                      + "the zone of timestamps written without an offset")
         out.line("validate:")
         out.line("  max_reject_ratio: 0.1", "a series with more rejected rows than this fails")
@@ -129,7 +130,13 @@ extension GuessReport {
         switch format {
         case .isoDate: "dates like 2024-03-01"
         case .isoDateTime: "date-times like 2024-03-01 09:30:00, offset optional"
-        case .usDate: "US dates like 03/01/2024"
+        case .usDate: "US dates like 03/01/2024 (month first)"
+        case .dayFirstDate: "day-first dates like 09/01/2020 (9 January)"
+        case .dottedYearFirst: "MetaTrader dates like 2019.02.15"
+        case .dottedDayFirst: "day-first dates like 14.03.2019 (Dukascopy)"
+        case .dayMonthNameShortYear: "dates like 31-Dec-10 (two-digit years: 00-68 20xx, 69-99 19xx)"
+        case .dayMonthNameYear: "dates like 01-APR-2026"
+        case .monthNameDayYear: "dates like Aug 02, 2020"
         case .compact: "dates like 20240301"
         case .epochSeconds: "seconds since 1970-01-01 UTC"
         case .epochMillis: "milliseconds since 1970-01-01 UTC"
