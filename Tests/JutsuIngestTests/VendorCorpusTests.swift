@@ -45,7 +45,21 @@ import Testing
              flags: ["--symbol", "MSFT", "--timeframe", "1m", "--timezone", "America/New_York", "--bar-time", "end"], outcome: .exact),
         Case(file: "backtrader/2006-day-001.txt", flags: ["--symbol", "BT2006"], outcome: .exact),
         Case(file: "dotnet-export/spy_ohlcv.txt", flags: ["--symbol", "SPY"], outcome: .exact),
-        Case(file: "intraday-mdy/SP500_NOV2019_IDay.csv", flags: ["--symbol", "^GSPC", "--timezone", "America/New_York"], outcome: .exact),
+        // All of its dates read month first and day first alike (11/5/2019): the order is a flag.
+        Case(file: "intraday-mdy/SP500_NOV2019_IDay.csv",
+             flags: ["--symbol", "^GSPC", "--timezone", "America/New_York", "--date-format", "mm/dd/yyyy"], outcome: .exact),
+        Case(file: "intraday-mdy/SP500_NOV2019_IDay.csv", flags: ["--symbol", "^GSPC", "--timezone", "America/New_York"],
+             outcome: .refused("day first and month first alike")),
+        // Google Finance `31-Dec-10`; the name gives ORCL (its year and vendor word dropped).
+        Case(file: "google-finance/orcl-2010-googlefinance.csv", flags: [], outcome: .exact),
+        // Dukascopy: `Gmt time` is UTC, `14.03.2019 00:00:00.000` day first; no symbol anywhere.
+        Case(file: "dukascopy/test.csv", flags: ["--symbol", "AUDUSD"], outcome: .exact),
+        // MetaTrader `2019.02.15` plus a Time column; the broker's week opens at 22:05, off the grid.
+        Case(file: "metatrader4/EURUSD60.csv", flags: ["--timezone", "UTC"], outcome: .exactRejecting(reason: "misaligned_timestamp")),
+        // NSE `01-APR-2026`, `Shares Traded`; its special Sunday session (Budget day 2026-02-01)
+        // is in no calendar here: rejected as a weekend daily bar, with its reason.
+        Case(file: "nse-india/NIFTY 50-02-04-2025-to-02-04-2026.csv", flags: ["--symbol", "^NSEI"],
+             outcome: .exactRejecting(reason: "weekend_daily_bar")),
         Case(file: "ninjatrader/nt-spy-minute-2011-03.csv", flags: ["--symbol", "SPY", "--timezone", "UTC", "--bar-time", "end"], outcome: .exact),
         // The name says the symbol (WIKI- and -2000- are not part of it) and the data says the rest.
         Case(file: "quandl-wiki/WIKI-ORCL-2000-quandl.csv", flags: [], outcome: .exact),

@@ -57,4 +57,7 @@ public struct Dialect: Sendable, Equatable {
     /// Decisions the reader made that the file does not prove, each with the flag that settles
     /// it: printed as warnings by `import` (an error with `--strict`) and shown by `guess`.
     public var warnings: [String] = []
+    /// The zone is UTC because the date column's name says so (`Gmt time`, `timestamp_utc`),
+    /// not the default (`--timezone` wins over it).
+    public var zoneFromColumnName = false
 }

@@ -5,8 +5,11 @@ import JutsuCore
 /// Order of decisions, each overridable by an option: binary or empty input is refused;
 /// delimiter (`DelimiterDetector`); header or not (a row naming a date column or two OHLCV
 /// columns is a header, else a first row that reads as a bar means a headerless file);
-/// column mapping (`HeaderMapper`, or positions); date format (`DateFormatDetector`); zone;
-/// timeframe (option, file name, directory name, data); symbol (column, option, file name).
+/// column mapping (`HeaderMapper`, or positions); date format (`DateFormatDetector`: from the
+/// first `sampleRecords` rows; for slash dates the day/month order from every complete row of
+/// the sample, and an error when no row proves it or rows prove both); zone (option, a `Gmt
+/// time` column's UTC, the default); timeframe (option, file name, directory name, data);
+/// symbol (column, option, file name).
 enum DialectSniffer {
     /// Bytes looked at before the first row is read.
     static let sampleBytes = 64 * 1024
@@ -112,21 +115,54 @@ enum DialectSniffer {
         let dateFormat: DateFormat
         if let given = options.dateFormat {
             dateFormat = given
-        } else if let detected = DateFormatDetector.detect(dateValues) {
-            dateFormat = detected
+        } else if var detection = DateFormatDetector.detection(dateValues) {
+            // Slash dates: the day/month order from every complete row of the sample, not only
+            // the first `sampleRecords` (more rows, more chances that one proves the order).
+            var orderRecords = dataRecords
+            if detection.concernsSlashOrder, records.count >= sampleRecords {
+                let all = SampleRecords.read(sample, isWholeInput: isWholeInput, delimiter: delimiter, limit: sample.count)
+                orderRecords = all.dropFirst(hasHeader ? 1 : 0).filter {
+                    !$0.rejected && $0.fields.count == mapping.fieldCount
+                }
+                if let wider = DateFormatDetector.slashOrder(orderRecords.map { $0.fields[mapping.date] }) {
+                    detection = wider
+                } else {
+                    orderRecords = dataRecords
+                }
+            }
+            func shown(_ i: Int) -> String {
+                "'\(Text.lossy(orderRecords[i].fields[mapping.date], limit: 60))' (line \(orderRecords[i].line))"
+            }
+            let column = "column '\(mapping.name(mapping.date))'"
+            let both = "pass --date-format dd/mm/yyyy (day first) or --date-format mm/dd/yyyy (month first)"
+            switch detection {
+            case .format(let detected):
+                dateFormat = detected
+            case .ambiguousDayMonth(let example):
+                throw fail(
+                    "the dates in \(column) read day first and month first alike (e.g. \(shown(example))): none "
+                        + "of the first \(orderRecords.count) rows proves the order (a valid date whose first number "
+                        + "is over 12 is day first, whose second is over 12 month first); \(both)")
+            case .contradictoryDayMonth(let dayFirst, let monthFirst):
+                throw fail(
+                    "the dates in \(column) contradict each other: \(shown(dayFirst)) is a valid date only day "
+                        + "first and \(shown(monthFirst)) only month first; \(both) (rows written the other "
+                        + "way are then rejected)")
+            }
         } else if dateValues.allSatisfy({ DateFormatDetector.trimmed($0).isEmpty }) {
             dateFormat = .isoDate  // no dates to look at: nothing will be read with it
         } else {
             let example = dateValues.first { !DateFormatDetector.trimmed($0).isEmpty }.map { Text.lossy($0, limit: 60) } ?? ""
             throw fail(
                 "cannot recognise the dates in column '\(mapping.name(mapping.date))' (e.g. '\(example)'); "
-                    + "pass --date-format (\(DateFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    + "pass --date-format (\(DateFormat.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")))")
         }
 
-        // Zone.
-        // A banner that says the times are UTC (`Timestamps are UTC timezone`) is believed.
+        // Zone: `--timezone`, else UTC for a `Gmt time` / `timestamp_utc` column or a banner that
+        // says the times are UTC (`Timestamps are UTC timezone`), else the default.
         let bannerSaysUTC = banner.contains { $0.contains("UTC") }
-        let zoneName = options.zone ?? (bannerSaysUTC ? "UTC" : CSVOptions.defaultZone)
+        let zoneFromColumnName = options.zone == nil && mapped.zoneHint == .utc
+        let zoneName = options.zone ?? (zoneFromColumnName || bannerSaysUTC ? "UTC" : CSVOptions.defaultZone)
         guard let zone = ZoneResolver.rule(named: zoneName) else {
             throw fail("unknown time zone '\(zoneName)' (use an IANA name such as America/New_York, or UTC, or +09:00)")
         }
@@ -168,6 +204,14 @@ enum DialectSniffer {
             }
         }
 
+        // A `Local time` column names no zone: intraday bars need one (daily ones are keyed by
+        // the date as written).
+        if mapped.zoneHint == .unnamedLocal, options.zone == nil, timeframe.isIntraday, !dateFormat.isEpoch {
+            throw fail(
+                "column '\(mapping.name(mapping.date))' holds local times of a zone the file does not name; "
+                    + "pass --timezone (e.g. Europe/Zurich, or UTC)")
+        }
+
         // Symbol.
         var symbol: Symbol?
         var symbolSource: Dialect.SymbolSource
@@ -197,7 +241,8 @@ enum DialectSniffer {
             symbolSource: symbolSource, symbol: symbol, timeframe: timeframe, timeframeSource: timeframeSource,
             ignoredColumns: ignoredColumns, ignoredByDesignColumns: mapped.ignoredByDesign,
             compressed: compressed, zone: zone.identifier, barTimeIsEnd: options.barTimeIsEnd,
-            fileNameConvention: fromName.convention, bannerLines: banner.count, warnings: warnings)
+            fileNameConvention: fromName.convention, bannerLines: banner.count, warnings: warnings,
+            zoneFromColumnName: zoneFromColumnName)
         return Result(dialect: dialect, zone: zone)
     }
 
@@ -246,7 +291,7 @@ enum DialectSniffer {
 /// `symbol,date,open,high,low,close,volume` when the first is not a date and the second is.
 enum PositionalColumns {
     static func mapping(_ fields: [[UInt8]], validate: Bool) -> ColumnMapping? {
-        func isDate(_ f: [UInt8]) -> Bool { DateFormatDetector.detect([f]) != nil }
+        func isDate(_ f: [UInt8]) -> Bool { DateFormatDetector.detection([f]) != nil }
         func isTime(_ f: [UInt8]) -> Bool { f.withUnsafeBytes { TimestampParser.timeOfDay($0) } != nil }
         var roles: [String]
         switch fields.count {

@@ -8,20 +8,38 @@ enum HeaderMapper {
 
     /// Accepted names per role, best first (a column with an earlier name wins the role).
     static let names: [Role: [String]] = [
-        .date: ["date", "datetime", "timestamp", "day", "windowstart", "time"],
+        .date: ["date", "datetime", "timestamp", "timestamputc", "gmttime", "localtime", "day", "windowstart", "time"],
         .open: ["open", "o", "otwarcie"],
         .high: ["high", "h", "najwyzszy"],
         .low: ["low", "l", "najnizszy"],
         .close: ["close", "c", "price", "last", "zamkniecie"],
         .adjustedClose: ["adjclose"],
-        .volume: ["volume", "vol", "v", "volumefrom", "wolumen"],
+        .volume: ["volume", "vol", "v", "volumefrom", "wolumen", "sharestraded"],
         .symbol: ["symbol", "ticker", "sym"],
         .dividend: ["dividend", "dividends"],
         .split: ["split", "splits", "stocksplits", "splitratio"],
     ]
 
     /// The spellings listed in messages.
-    static let dateSpellings = "Date, Datetime, Timestamp, Day, Time, Date_time, Window_start"
+    static let dateSpellings =
+        "Date, Datetime, Timestamp, Timestamp_utc, Gmt time, Local time, Day, Time, Date_time, Window_start"
+
+    /// What a date column's name says about the zone of its naive times.
+    enum ZoneHint: Equatable {
+        /// `Gmt time`, `timestamp_utc`: UTC unless `--timezone` says otherwise.
+        case utc
+        /// `Local time` (Dukascopy's other export): some local zone the file does not name, so
+        /// intraday bars need `--timezone`.
+        case unnamedLocal
+    }
+
+    static func zoneHint(normalizedDateName name: String) -> ZoneHint? {
+        switch name {
+        case "gmttime", "timestamputc": .utc
+        case "localtime": .unnamedLocal
+        default: nil
+        }
+    }
 
     static func normalize(_ name: String) -> String {
         String(
@@ -42,6 +60,8 @@ enum HeaderMapper {
         var mapping: ColumnMapping
         var ignored: [String]
         var ignoredByDesign: [String]
+        /// What the date column's name says about its zone.
+        var zoneHint: ZoneHint? = nil
     }
 
     /// Columns of a crypto export that give the volume in one asset (`Volume BTC`, `volume_usd`,
@@ -85,7 +105,10 @@ enum HeaderMapper {
             volume: pick(.volume), symbol: pick(.symbol), dividend: pick(.dividend), split: pick(.split),
             adjustedClose: adjusted, names: trimmed)
         let ignored = trimmed.indices.filter { !taken.contains($0) }.map { trimmed[$0] }
-        return .success(Result(mapping: mapping, ignored: ignored, ignoredByDesign: adjusted.map { [trimmed[$0]] } ?? []))
+        return .success(
+            Result(
+                mapping: mapping, ignored: ignored, ignoredByDesign: adjusted.map { [trimmed[$0]] } ?? [],
+                zoneHint: zoneHint(normalizedDateName: normalized[date])))
     }
 
     enum MappingFailure: Error, Equatable {

@@ -56,7 +56,7 @@ struct RowDecoder {
             return Failure(
                 reason: .badTimestamp,
                 message: "field '\(mapping.name(mapping.date))' value '\(Text.lossy(dateField, limit: 100))': "
-                    + "not a valid \(format.rawValue) timestamp")
+                    + "not a valid \(format.rawValue) timestamp" + Self.otherOrderHint(dateField, format: format))
         }
         if let timeIndex = mapping.time, case .date(let days) = written {
             let timeField = t.field(timeIndex)
@@ -211,6 +211,16 @@ struct RowDecoder {
         guard q <= UInt64(Price.maxMicros) else { return .failure(.outOfRange) }
         let negative = (numerator.micros < 0) != (denominator.micros < 0)
         return .success(Price(micros: negative ? -Int64(q) : Int64(q)))
+    }
+
+    /// For a slash date that reads only in the other day/month order: a note saying so (the row
+    /// is still rejected: a file is read in one order). Only on the reject path.
+    static func otherOrderHint(_ field: UnsafeRawBufferPointer, format: DateFormat) -> String {
+        guard format.isSlashDayMonth else { return "" }
+        let other: DateFormat = format == .usDate ? .dayFirstDate : .usDate
+        guard TimestampParser.parse(field, as: other) != nil else { return "" }
+        return " (it would be one as \(other.rawValue): the file mixes day-first and month-first dates, "
+            + "or --date-format names the wrong order)"
     }
 
     /// The timestamp of a sample record (for the sniffer's timeframe inference).

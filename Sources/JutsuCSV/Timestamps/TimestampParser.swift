@@ -18,12 +18,43 @@ enum TimestampParser {
             if c.atEnd { return .date(days: days) }
             guard c.take(0x54) || c.take(0x74) || c.take(0x20) else { return nil }  // T t space
             return clockAndOffset(&c, days: days, allowOffset: true, allowMeridiem: false)
-        case .usDate:
-            guard let days = usDate(&c) else { return nil }
+        case .usDate, .dayFirstDate:
+            guard let days = slashDate(&c, dayFirst: format == .dayFirstDate) else { return nil }
             if c.atEnd { return .date(days: days) }
             guard c.take(0x20) else { return nil }
             c.skipSpaces()
             return clockAndOffset(&c, days: days, allowOffset: false, allowMeridiem: true)
+        case .dottedYearFirst:
+            guard let y = c.digits(exactly: 4), c.take(0x2E), let m = c.digits(1...2), c.take(0x2E),
+                let d = c.digits(1...2), let date = CivilDate(year: y, month: m, day: d)
+            else { return nil }
+            return dateAndClock(&c, days: date.daysSinceEpoch)
+        case .dottedDayFirst:
+            guard let d = c.digits(1...2), c.take(0x2E), let m = c.digits(1...2), c.take(0x2E),
+                let y = c.digits(exactly: 4), let date = CivilDate(year: y, month: m, day: d)
+            else { return nil }
+            return dateAndClock(&c, days: date.daysSinceEpoch)
+        case .dayMonthNameShortYear, .dayMonthNameYear:
+            guard let d = c.digits(1...2), c.take(0x2D), let m = monthName(&c), c.take(0x2D) else { return nil }
+            let y: Int
+            if format == .dayMonthNameYear {
+                guard let v = c.digits(exactly: 4) else { return nil }
+                y = v
+            } else {
+                guard let v = c.digits(exactly: 2) else { return nil }
+                y = pivotTwoDigitYear(v)
+            }
+            guard let date = CivilDate(year: y, month: m, day: d) else { return nil }
+            return dateAndClock(&c, days: date.daysSinceEpoch)
+        case .monthNameDayYear:
+            guard let m = monthName(&c), c.take(0x20) else { return nil }
+            c.skipSpaces()
+            guard let d = c.digits(1...2) else { return nil }
+            let comma = c.take(0x2C)
+            let spaces = c.skipSpaceCount()
+            guard comma || spaces > 0, let y = c.digits(exactly: 4), let date = CivilDate(year: y, month: m, day: d)
+            else { return nil }
+            return dateAndClock(&c, days: date.daysSinceEpoch)
         case .compact:
             guard let y = c.digits(exactly: 4), let m = c.digits(exactly: 2), let d = c.digits(exactly: 2),
                 let date = CivilDate(year: y, month: m, day: d)
@@ -65,12 +96,65 @@ enum TimestampParser {
         return date.daysSinceEpoch
     }
 
-    /// `M[M]/D[D]/YYYY`.
-    private static func usDate(_ c: inout ByteCursor) -> Int64? {
-        guard let m = c.digits(1...2), c.take(0x2F), let d = c.digits(1...2), c.take(0x2F),
-            let y = c.digits(exactly: 4), let date = CivilDate(year: y, month: m, day: d)
+    /// `M[M]/D[D]/YYYY`, or `D[D]/M[M]/YYYY` when `dayFirst`.
+    private static func slashDate(_ c: inout ByteCursor, dayFirst: Bool) -> Int64? {
+        guard let first = c.digits(1...2), c.take(0x2F), let second = c.digits(1...2), c.take(0x2F),
+            let y = c.digits(exactly: 4),
+            let date = dayFirst
+                ? CivilDate(year: y, month: second, day: first) : CivilDate(year: y, month: first, day: second)
         else { return nil }
         return date.daysSinceEpoch
+    }
+
+    /// The end of the field (a date), or spaces and `H[H]:MM[:SS[.fraction]]` (a naive time).
+    private static func dateAndClock(_ c: inout ByteCursor, days: Int64) -> WrittenTimestamp? {
+        if c.atEnd { return .date(days: days) }
+        guard c.take(0x20) else { return nil }
+        c.skipSpaces()
+        guard let second = clock(&c, allowMeridiem: false), c.atEnd else { return nil }
+        return .local(days: days, second: second)
+    }
+
+    /// A two-digit year as POSIX `strptime` reads `%y`: `00`-`68` are 2000-2068, `69`-`99`
+    /// are 1969-1999.
+    @inline(__always)
+    static func pivotTwoDigitYear(_ yy: Int) -> Int { yy < 69 ? 2000 + yy : 1900 + yy }
+
+    /// An English month name, three-letter (`Jan`) or full (`January`), any letter case:
+    /// 1...12. Anything else (`Sept`, `Janu`, `Mär`) is `nil`.
+    static func monthName(_ c: inout ByteCursor) -> Int? {
+        let start = c.index
+        while c.index < c.end, (c.bytes[c.index] | 0x20) &- 0x61 < 26 { c.index += 1 }
+        let length = c.index - start
+        guard length >= 3 else { return nil }
+        for month in 1...12 {
+            let name = fullMonthName(month)
+            let n = name.utf8CodeUnitCount
+            guard length == 3 || length == n else { continue }
+            let w = name.utf8Start
+            var k = 0
+            while k < length, c.bytes[start + k] | 0x20 == w[k] { k += 1 }  // names are lower case
+            if k == length { return month }
+        }
+        return nil
+    }
+
+    @inline(__always)
+    private static func fullMonthName(_ month: Int) -> StaticString {
+        switch month {
+        case 1: "january"
+        case 2: "february"
+        case 3: "march"
+        case 4: "april"
+        case 5: "may"
+        case 6: "june"
+        case 7: "july"
+        case 8: "august"
+        case 9: "september"
+        case 10: "october"
+        case 11: "november"
+        default: "december"
+        }
     }
 
     private static func clockAndOffset(
@@ -192,6 +276,13 @@ struct ByteCursor {
 
     mutating func skipSpaces() {
         while index < end, bytes[index] == 0x20 { index += 1 }
+    }
+
+    /// Skips spaces; how many there were.
+    mutating func skipSpaceCount() -> Int {
+        let start = index
+        skipSpaces()
+        return index - start
     }
 
     mutating func take(_ byte: UInt8) -> Bool {

@@ -19,6 +19,8 @@ extension GuessReport {
             out.comment("not stored: \(dialect.ignoredByDesignColumns.joined(separator: ", ")) (bars are stored as reported)")
         }
         out.comment(previewSummary)
+        for decision in decisions { out.comment("decided: \(decision)") }
+        for warning in dialect.warnings { out.comment("WARNING: \(warning)") }
 
         out.line("name: \(name)")
         out.line("description: \(Self.yamlScalar("Bars from \(file) (guessed)"))")
@@ -29,7 +31,7 @@ extension GuessReport {
         out.line("    - \(Self.yamlScalar(absolutePath))")
         out.line("  delimiter: \(Self.delimiterText(dialect.delimiter))",
                  options.delimiter == nil ? "detected: \(Self.delimiterName(dialect.delimiter))" : "from --delimiter")
-        out.line("  date_format: \(dialect.dateFormat.rawValue)",
+        out.line("  date_format: \(Self.yamlScalar(dialect.dateFormat.rawValue))",
                  (options.dateFormat == nil ? "detected: " : "from --date-format: ") + Self.describe(dialect.dateFormat))
         out.line("  has_header: \(dialect.hasHeader)",
                  dialect.hasHeader ? "line 1 names the columns"
@@ -42,7 +44,8 @@ extension GuessReport {
         out.line("timeframe: \(dialect.timeframe.rawValue)", timeframeOrigin)
         out.line("normalize:")
         out.line("  timezone: \(Self.yamlScalar(dialect.zone))",
-                 (options.zone == nil ? "the default; " : "from --timezone; ")
+                 (options.zone != nil ? "from --timezone; "
+                     : dialect.zoneFromColumnName ? "the date column's name says UTC; " : "the default; ")
                      + "the zone of timestamps written without an offset")
         out.line("validate:")
         out.line("  max_reject_ratio: 0.1", "a series with more rejected rows than this fails")
@@ -50,6 +53,34 @@ extension GuessReport {
         out.line("  mode: upsert", "new bars inserted, changed ones updated")
         out.line("lookback: 0", "stored bars read again on each run, to catch vendor revisions")
         return out.text
+    }
+
+    /// Every reading the import will make that the file does not spell out, each with the flag
+    /// that changes it.
+    public var decisions: [String] {
+        var out: [String] = []
+        if dialect.bannerLines > 0 {
+            out.append("\(dialect.bannerLines) banner line(s) before the header skipped")
+        }
+        if let convention = dialect.fileNameConvention {
+            out.append("the file name follows \(convention)'s naming (symbol and timeframe from it; --symbol, --timeframe)")
+        }
+        out.append("zone of naive times: \(dialect.zone) ("
+            + (options.zone != nil ? "--timezone" : dialect.zoneFromColumnName ? "the date column's name" : "the default") + "; --timezone)")
+        if dialect.timeframe.isIntraday {
+            out.append("timestamps are bar \(dialect.barTimeIsEnd ? "ends: keys one bar earlier" : "starts") (--bar-time start|end)")
+        } else if dialect.dateFormat.isEpoch {
+            out.append("daily epochs at 00:00 UTC are their UTC date, other instants the session date in \(dialect.zone)")
+        }
+        if [.usDate, .dayFirstDate].contains(dialect.dateFormat) {
+            out.append("date order: \(dialect.dateFormat == .usDate ? "month first" : "day first"), proven by the values (--date-format)")
+        }
+        if let symbol = dialect.symbol {
+            let calendar = SymbolCalendar.calendar(for: symbol, named: options.calendar)
+            out.append("calendar of \(symbol.value): \(calendar.name)\(options.calendar == nil ? " by its form" : " from --calendar") (--calendar)")
+        }
+        out.append("prices: six decimal places stored; a real seventh is rejected (price_precision), float noise read as the decimal it stands for")
+        return out
     }
 
     /// The pipeline name (see `pipelineName(forFile:)`).
@@ -129,7 +160,13 @@ extension GuessReport {
         switch format {
         case .isoDate: "dates like 2024-03-01"
         case .isoDateTime: "date-times like 2024-03-01 09:30:00, offset optional"
-        case .usDate: "US dates like 03/01/2024"
+        case .usDate: "US dates like 03/01/2024 (month first)"
+        case .dayFirstDate: "day-first dates like 09/01/2020 (9 January)"
+        case .dottedYearFirst: "MetaTrader dates like 2019.02.15"
+        case .dottedDayFirst: "day-first dates like 14.03.2019 (Dukascopy)"
+        case .dayMonthNameShortYear: "dates like 31-Dec-10 (two-digit years: 00-68 20xx, 69-99 19xx)"
+        case .dayMonthNameYear: "dates like 01-APR-2026"
+        case .monthNameDayYear: "dates like Aug 02, 2020"
         case .compact: "dates like 20240301"
         case .epochSeconds: "seconds since 1970-01-01 UTC"
         case .epochMillis: "milliseconds since 1970-01-01 UTC"

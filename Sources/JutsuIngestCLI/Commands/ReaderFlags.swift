@@ -15,10 +15,13 @@ struct ReaderFlags: ParsableArguments {
     var delimiter: String?
 
     @Option(name: .customLong("date-format"),
-            help: "iso-date, iso-datetime, mm/dd/yyyy, yyyymmdd, epoch-s, epoch-ms, epoch-us or epoch-ns.")
+            help: """
+                iso-date, iso-datetime, mm/dd/yyyy, dd/mm/yyyy, yyyymmdd, yyyy.mm.dd, dd.mm.yyyy, dd-mon-yy, \
+                dd-mon-yyyy, 'mon dd, yyyy', epoch-s, epoch-ms, epoch-us or epoch-ns.
+                """)
     var dateFormat: String?
 
-    @Option(help: "Time zone of naive timestamps (default America/New_York).")
+    @Option(help: "Time zone of naive timestamps (default America/New_York; UTC for a 'Gmt time' column).")
     var timezone: String?
 
     @Option(name: .customLong("bar-time"),
@@ -50,7 +53,7 @@ struct ReaderFlags: ParsableArguments {
         }
         if let dateFormat {
             guard let f = DateFormat(rawValue: dateFormat.lowercased()) else {
-                throw ValidationError("--date-format '\(dateFormat)': use one of \(DateFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ValidationError("--date-format '\(dateFormat)': use one of \(DateFormat.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", "))")
             }
             options.dateFormat = f
         }

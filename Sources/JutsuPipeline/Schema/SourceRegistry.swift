@@ -94,7 +94,8 @@ public enum SourceRegistry {
     /// JutsuCSV's `DateFormat` raw values (`import --date-format`), repeated here because this
     /// module does not depend on the reader; keep the two lists in step.
     public static let dateFormats = [
-        "iso-date", "iso-datetime", "mm/dd/yyyy", "yyyymmdd", "epoch-s", "epoch-ms", "epoch-us", "epoch-ns",
+        "iso-date", "iso-datetime", "mm/dd/yyyy", "dd/mm/yyyy", "yyyymmdd", "yyyy.mm.dd", "dd.mm.yyyy", "dd-mon-yy",
+        "dd-mon-yyyy", "mon dd, yyyy", "epoch-s", "epoch-ms", "epoch-us", "epoch-ns",
     ]
 
     /// `delimiter` spellings and their byte.
