@@ -19,7 +19,8 @@ enum DialectSniffer {
     }
 
     static func sniff(
-        sample: [UInt8], isWholeInput: Bool, path: String, options: CSVOptions, compressed: Bool
+        sample: [UInt8], isWholeInput: Bool, path: String, inferencePath: String? = nil, options: CSVOptions,
+        compressed: Bool
     ) throws(CSVError) -> Result {
         func fail(_ message: String, line: Int64? = nil) -> CSVError { CSVError(file: path, line: line, message: message) }
 
@@ -101,7 +102,8 @@ enum DialectSniffer {
         }
 
         // Timeframe.
-        let fromName = FileNameInference(path: path)
+        // A zip member's own name, not the archive's (`inferencePath`).
+        let fromName = FileNameInference(path: inferencePath ?? path)
         // The sample's timestamps (ragged rows still tell the spacing if their date column is there).
         func sampleTimestamps() -> [WrittenTimestamp] {
             let needed = max(mapping.date, mapping.time ?? 0) + 1
