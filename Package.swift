@@ -22,17 +22,20 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // Zip archives as import input (reading only: the archive's directory and each member's inflate).
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // C system libraries. Each module map sits over a small header that also holds
         // `static inline` shims for what Swift cannot call (macros, variadics).
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
-        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Not `CZlib`: ZIPFoundation's own zlib module map already has that name.
+        .systemLibrary(name: "CJutsuZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         .target(name: "JutsuCore"),
-        .target(name: "JutsuCSV", dependencies: ["JutsuCore", "CZlib"]),
+        .target(name: "JutsuCSV", dependencies: ["JutsuCore", "CJutsuZlib", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // The libpq connection layer (connection, results, COPY in/out, binary COPY reading),
         // shared by the store and the reader; JutsuStore re-exports it.
         .target(name: "JutsuPostgres", dependencies: ["JutsuCore", "CLibPQ"]),

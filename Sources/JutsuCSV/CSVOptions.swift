@@ -22,6 +22,9 @@ public struct CSVOptions: Sendable, Equatable {
     /// The trading calendar of every bar (`24x7`, `24x5`, `XNYS`, `weekdays`); nil: each
     /// symbol's own (`SymbolCalendar`: crypto pairs 24x7, FX 24x5, US shares NYSE).
     public var calendar: String?
+    /// A price scale was given (`--price-scale`): files whose scale no text can tell (LEAN's
+    /// deci-cents) are then read with it instead of refused.
+    public var priceScaleGiven = false
 
     public init(
         symbol: Symbol? = nil, timeframe: Timeframe? = nil, delimiter: UInt8? = nil,

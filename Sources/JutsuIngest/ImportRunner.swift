@@ -40,6 +40,10 @@ public final class ImportRunner {
 
     public func run() throws -> ImportSummary {
         let started = Date()
+        // A zip archive stands for its data members, each an input of its own (`a.zip:b.csv`).
+        let inputs = InputFiles.expand(self.options.files)
+        var options = self.options
+        options.files = inputs.map(\.name)
         var summary = ImportSummary(
             runID: nil, status: .succeeded, dryRun: options.dryRun, rows: LoadCounts(),
             files: options.files.map { ImportSummary.FileSummary(path: $0) }, durationSeconds: 0)
@@ -75,7 +79,7 @@ public final class ImportRunner {
         let workers = LoadWorkers(loaders: loaders, replaceRanges: options.replaceRanges,
                                   dataSource: options.dataSource.value, onError: { queue.close() })
         let parseDone = DispatchSemaphore(value: 0)
-        let sizes = options.files.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int64) ?? 0 }
+        let sizes = inputs.map(\.size)
         let totalBytes = sizes.reduce(0, +)
 
         let parse = Thread { [options] in
@@ -166,14 +170,17 @@ public final class ImportRunner {
     }
 
     /// The parse thread: every file in turn, chunk by chunk, each handed to `emit` (which
-    /// returns false to stop). Never touches the database.
+    /// returns false to stop). Never touches the database. A file may be a zip archive's member
+    /// (`archive.zip:member.csv`, see `InputFiles.expand`): one opener keeps its archive open
+    /// while its members are read in turn.
     static func parseFiles(_ options: ImportOptions, chunkRows: Int, emit: (Message) -> Bool) {
         var assembler = BatchAssembler(options: options)
+        let opener = InputOpener()
         for (index, path) in options.files.enumerated() {
             assembler.startFile()
             let reader: BarFileReader
             do {
-                reader = try BarFileReader(path: path, options: options.csv)
+                reader = try opener.reader(for: path, options: options.csv)
             } catch {
                 guard emit(.failed(file: index, message: "\(error)")) else { return }
                 continue
@@ -194,6 +201,7 @@ public final class ImportRunner {
         }
     }
 
+    /// The files as given (an archive, not its members).
     func detailsJSON() -> String {
         let details: [String: Any] = [
             "files": options.files, "data_source": options.dataSource.value,

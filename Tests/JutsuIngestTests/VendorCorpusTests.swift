@@ -85,10 +85,15 @@ import Testing
         Case(file: "cryptodatadownload/Coinbase_BTCUSD_d.csv", flags: [], outcome: .exact),
         // HistData's name says EURUSD and 1m; its fixed EST (no daylight saving) only its site says.
         Case(file: "histdata/DAT_ASCII_EURUSD_M1_201703.csv", flags: ["--timezone=-05:00"], outcome: .exact),
-        Case(file: "quandl-wiki/QUANDL_ARCHIVE.zip", flags: [], outcome: .refused("not a text CSV file")),
-        Case(file: "quantconnect-lean/20151224_trade.zip", flags: [], outcome: .refused("not a text CSV file")),
-        Case(file: "quantconnect-lean/btcusdt_trade.zip", flags: ["--timeframe", "1h"], outcome: .refused("not a text CSV file")),
-        Case(file: "quantconnect-lean/uw.zip", flags: [], outcome: .refused("not a text CSV file")),
+        // A zip archive: zipline's Quandl sample, a ticker column with AAPL, MSFT and BRK_A.
+        Case(file: "quandl-wiki/QUANDL_ARCHIVE.zip", flags: [], outcome: .exact),
+        // QuantConnect LEAN: minute files count milliseconds since midnight (not read: refused),
+        // equity prices are deci-cents (refused unless the scale is given), crypto is plain and UTC.
+        Case(file: "quantconnect-lean/20151224_trade.zip", flags: [], outcome: .refused("the file name says 1m")),
+        Case(file: "quantconnect-lean/20151224_trade.zip", flags: ["--timeframe", "1m"], outcome: .refused("before 1980")),
+        Case(file: "quantconnect-lean/btcusdt_trade.zip", flags: ["--timeframe", "1h"], outcome: .exact),
+        Case(file: "quantconnect-lean/uw.zip", flags: [], outcome: .refused("QuantConnect LEAN equity data")),
+        Case(file: "quantconnect-lean/uw.zip", flags: ["--price-scale", "0.0001"], outcome: .exact),
     ]
 
     struct Truth: Decodable {
@@ -100,6 +105,7 @@ import Testing
             var low: String
             var close: String
             var volume: Int64?
+            /// Multi-symbol files: the symbol as the file writes it (`BRK_A`).
             var symbol: String?
         }
     }
@@ -145,18 +151,25 @@ import Testing
 
         let conn = try db.connect()
         let r = try conn.execute("""
-            SELECT to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), open::text, high::text, low::text, close::text, volume
+            SELECT symbol || '|' || to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), open::text, high::text, low::text,
+                   close::text, volume
             FROM market_data ORDER BY ts
             """)
+        // Keyed by symbol and time in a multi-symbol file, else by time (its symbol is checked
+        // by no truth: files without one get it from a flag).
+        let multi = truth.bars.contains { $0.symbol != nil }
         var got: [String: String] = [:]
         for i in 0..<r.rowCount {
             let prices = (1...4).map { Self.six(r.string(i, $0)!) }.joined(separator: ",")
-            got[r.string(i, 0)!] = prices + "," + r.string(i, 5)!
+            let key = r.string(i, 0)!
+            got[multi ? key : String(key.split(separator: "|").last!)] = prices + "," + r.string(i, 5)!
         }
         var want: [String: String] = [:]
         for b in truth.bars {
             let volume = b.volume.map(String.init) ?? (zeroVolume ? "0" : "NULL")
-            want[b.ts] = [b.open, b.high, b.low, b.close].map(Self.six).joined(separator: ",") + "," + volume
+            // By hand: upper case, a class separator `_` as `.` (BRK_A is BRK.A).
+            let key = multi ? (b.symbol ?? "").uppercased().replacingOccurrences(of: "_", with: ".") + "|" + b.ts : b.ts
+            want[key] = [b.open, b.high, b.low, b.close].map(Self.six).joined(separator: ",") + "," + volume
         }
         if let reason = rejecting {
             // The truth's bars that were not stored are exactly the rows rejected for `reason`.

@@ -43,8 +43,10 @@ public struct Dialect: Sendable, Equatable {
     public var ignoredColumns: [String]
     /// Columns recognised and deliberately not stored (`Adj Close`).
     public var ignoredByDesignColumns: [String]
-    /// The file is gzip (detected by its magic bytes).
+    /// The file is gzip (detected by its magic bytes), or a deflated member of a zip archive.
     public var compressed: Bool
+    /// The member's path in its zip archive, when the input is one (`archive.zip:member.csv`).
+    public var zipMember: String?
     /// Zone of naive timestamps (and of epochs for daily bars).
     public var zone: String
     /// Intraday timestamps are bar ends (`--bar-time end`).

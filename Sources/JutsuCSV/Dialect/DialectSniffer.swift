@@ -22,7 +22,8 @@ enum DialectSniffer {
     }
 
     static func sniff(
-        sample: [UInt8], isWholeInput: Bool, path: String, options: CSVOptions, compressed: Bool
+        sample: [UInt8], isWholeInput: Bool, path: String, inferencePath: String? = nil, options: CSVOptions,
+        compressed: Bool
     ) throws(CSVError) -> Result {
         func fail(_ message: String, line: Int64? = nil) -> CSVError { CSVError(file: path, line: line, message: message) }
 
@@ -158,17 +159,9 @@ enum DialectSniffer {
                     + "pass --date-format (\(DateFormat.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")))")
         }
 
-        // Zone: `--timezone`, else UTC for a `Gmt time` / `timestamp_utc` column or a banner that
-        // says the times are UTC (`Timestamps are UTC timezone`), else the default.
-        let bannerSaysUTC = banner.contains { $0.contains("UTC") }
-        let zoneFromColumnName = options.zone == nil && mapped.zoneHint == .utc
-        let zoneName = options.zone ?? (zoneFromColumnName || bannerSaysUTC ? "UTC" : CSVOptions.defaultZone)
-        guard let zone = ZoneResolver.rule(named: zoneName) else {
-            throw fail("unknown time zone '\(zoneName)' (use an IANA name such as America/New_York, or UTC, or +09:00)")
-        }
-
         // Timeframe.
-        let fromName = FileNameInference(path: path)
+        // A zip member's own name, not the archive's (`inferencePath`).
+        let fromName = FileNameInference(path: inferencePath ?? path)
         // The sample's timestamps (ragged rows still tell the spacing if their date column is there).
         func sampleTimestamps() -> [WrittenTimestamp] {
             let needed = max(mapping.date, mapping.time ?? 0) + 1
@@ -186,8 +179,8 @@ enum DialectSniffer {
             // A name the data contradicts is an error naming both, never a silent choice
             // (a file named `bars_1m.csv.gz` holding daily bars).
             // At least ten rows, so a few holidays or missing bars decide nothing.
-            let sample = sampleTimestamps()
-            if sample.count >= 10, let spacing = TimeframeInference.infer(sample), spacing != named {
+            let spaced = sampleTimestamps()
+            if spaced.count >= 10, let spacing = TimeframeInference.infer(spaced), spacing != named {
                 throw fail(
                     "the \(source == .fileName ? "file" : "directory") name says \(named.rawValue) but the rows are "
                         + "spaced as \(spacing.rawValue) bars; pass --timeframe to say which")
@@ -230,7 +223,52 @@ enum DialectSniffer {
                 throw fail("cannot infer the symbol from the file name ('\(text)': \(error.message)); pass --symbol")
             }
         }
+        // Zone: `--timezone`, else UTC for a `Gmt time` / `timestamp_utc` column or a banner that
+        // says the times are UTC (`Timestamps are UTC timezone`), else UTC for a pair of a market
+        // that never closes (crypto exchanges stamp in UTC), else the default (America/New_York).
+        let bannerSaysUTC = banner.contains { $0.contains("UTC") }
+        let zoneFromColumnName = options.zone == nil && mapped.zoneHint == .utc
+        let symbolForZone = symbol ?? mapping.symbol.flatMap { i in
+            dataRecords.first.flatMap { try? Symbol(canonicalizing: Text.lossy($0.fields[i], limit: 40)) }
+        }
+        let continuous = symbolForZone.map { SymbolCalendar.calendar(for: $0, named: options.calendar) is ContinuousCalendar } ?? false
+        let zoneName = options.zone ?? (zoneFromColumnName || bannerSaysUTC || continuous ? "UTC" : CSVOptions.defaultZone)
+        guard let zone = ZoneResolver.rule(named: zoneName) else {
+            throw fail("unknown time zone '\(zoneName)' (use an IANA name such as America/New_York, or UTC, or +09:00)")
+        }
+
+        let sample = sampleTimestamps()
+        // Epochs of another era are not epochs (QuantConnect LEAN's minute files count
+        // milliseconds since midnight, the date in the file name): never 1970 bars.
+        if dateFormat.isEpoch, let early = sample.compactMap({ t -> Int64? in
+            if case .instant(let v) = t, v < 315_532_800 { return v }
+            return nil
+        }).first {
+            throw fail(
+                "column '\(mapping.name(mapping.date))' read as \(dateFormat.rawValue) gives \(UnixTime.iso8601(early)), "
+                    + "before 1980: not a timestamp of this era (QuantConnect LEAN minute files count milliseconds since "
+                    + "midnight, with the date in the file name, which is not read yet); pass --date-format if it is one")
+        }
+        // QuantConnect LEAN equity files: headerless `yyyymmdd HH:MM` with prices in deci-cents
+        // (x10000), which no text can tell from real prices: a flag must say the scale.
+        if !hasHeader, dateFormat == .compact, !options.priceScaleGiven, dataRecords.count >= 1,
+           dataRecords.allSatisfy({ r in
+               [mapping.open, mapping.high, mapping.low, mapping.close].allSatisfy { i in
+                   r.fields[i].count >= 5 && r.fields[i].allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+               }
+           }) {
+            throw fail(
+                "headerless `yyyymmdd HH:MM` rows with whole-number prices of five or more digits look like QuantConnect "
+                    + "LEAN equity data, whose prices are deci-cents (x10000): pass --price-scale 0.0001 for LEAN, or "
+                    + "--price-scale 1 if the prices are as written")
+        }
+
         var warnings: [String] = []
+        if options.zone == nil, !zoneFromColumnName, !bannerSaysUTC, timeframe.isIntraday,
+           sample.contains(where: { if case .local = $0 { true } else { false } }) {
+            warnings.append("times without an offset read as \(zone.identifier) ("
+                + (continuous ? "UTC for a pair of a market that never closes" : "the default") + "); pass --timezone if the file means another zone")
+        }
         if symbolSource == .fileName, !fromName.dropped.isEmpty, let symbol {
             warnings.append("symbol \(symbol.value) taken from the file name without "
                 + fromName.dropped.map { "'\($0)'" }.joined(separator: ", ") + "; pass --symbol if that is not the symbol")

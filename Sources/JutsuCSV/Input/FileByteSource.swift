@@ -36,6 +36,14 @@ public final class FileByteSource: ByteSource {
         self.fileSize = Int64(info.st_size)
     }
 
+    /// Reads the open file `fd` from its current position (a zip member extracted to an unlinked
+    /// temporary file); takes ownership of `fd`. `path` names the input in errors.
+    init(adopting fd: Int32, path: String, size: Int64) {
+        self.fd = fd
+        self.path = path
+        self.fileSize = size
+    }
+
     deinit { close(fd) }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(CSVError) -> Int {
@@ -57,16 +65,20 @@ public final class FileByteSource: ByteSource {
         }
     }
 
-    /// True when the file begins with `1f 8b`. Uses `pread`, so the read position is untouched.
-    func startsWithGzipMagic() throws(CSVError) -> Bool {
-        var magic: (UInt8, UInt8) = (0, 0)
-        let n = withUnsafeMutableBytes(of: &magic) { pread(fd, $0.baseAddress, 2, 0) }
+    /// What the file's first bytes say it is: gzip (`1f 8b`), a zip archive (`PK 03 04`) or
+    /// anything else. One `pread` of 4 bytes, so the read position is untouched.
+    func leadingMagic() throws(CSVError) -> ByteSources.Magic {
+        var magic: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+        let n = withUnsafeMutableBytes(of: &magic) { pread(fd, $0.baseAddress, 4, 0) }
         if n < 0 {
             // Not seekable (a pipe): cannot peek, read as plain text.
-            if errno == ESPIPE { return false }
+            if errno == ESPIPE { return .plain }
             throw CSVError(file: path, message: "read failed: \(FileByteSource.errnoText())")
         }
-        return n == 2 && magic.0 == ByteSources.gzipMagic.0 && magic.1 == ByteSources.gzipMagic.1
+        if n >= 2, magic.0 == ByteSources.gzipMagic.0, magic.1 == ByteSources.gzipMagic.1 { return .gzip }
+        let zip = ByteSources.zipMagic
+        if n == 4, magic.0 == zip.0, magic.1 == zip.1, magic.2 == zip.2, magic.3 == zip.3 { return .zip }
+        return .plain
     }
 
     static func errnoText() -> String {

@@ -1,4 +1,4 @@
-import CZlib
+import CJutsuZlib
 
 /// Streaming gunzip over another byte source (a `FileByteSource`) with zlib: a 256 KiB compressed-input buffer
 /// reused for the whole file; output goes straight into the caller's buffer.

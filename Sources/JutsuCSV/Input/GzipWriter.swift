@@ -1,4 +1,4 @@
-import CZlib
+import CJutsuZlib
 
 /// Compresses bytes into one gzip member in memory. The reader never writes gzip; tests and the
 /// fuzz target use this to build gzip inputs (concatenated members, truncations) from text, and

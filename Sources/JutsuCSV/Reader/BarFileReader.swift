@@ -1,7 +1,7 @@
 import JutsuCore
 
-/// Reads OHLCV bars from a CSV file, plain or gzip, in batches, with memory flat in the file
-/// size.
+/// Reads OHLCV bars from a CSV file, plain or gzip, or a zip archive's member, in batches, with
+/// memory flat in the file size.
 ///
 /// Opening sniffs the first 64 KiB into a `Dialect` (see `DialectSniffer`); each `nextBatch`
 /// then turns the next records into bars or rejected rows. Every data record yields exactly one
@@ -13,6 +13,7 @@ import JutsuCore
 ///
 /// Used from one thread (the parse thread); not `Sendable`.
 public final class BarFileReader {
+    /// The input's name: the path as given, or `archive.zip:member.csv` for a zip member.
     public let path: String
     public let dialect: Dialect
     /// Size of the file on disk (compressed size for gzip).
@@ -26,25 +27,38 @@ public final class BarFileReader {
     private var core: ReaderCore
 
     /// Opens `path` and sniffs its dialect. Throws for file-level problems (unreadable, empty,
-    /// binary, no date column, symbol or timeframe not inferable, corrupt gzip in the sample).
+    /// binary, no date column, symbol or timeframe not inferable, corrupt gzip in the sample,
+    /// corrupt or encrypted zip archive).
+    ///
+    /// `path` may name a zip archive's member, `archive.zip:member.csv`, or a zip archive with one
+    /// data member. To read the members of an archive in turn, use one `InputOpener`.
     public convenience init(path: String, options: CSVOptions = .init()) throws(CSVError) {
-        let opened = try ByteSources.open(path: path)
-        try self.init(source: opened.source, path: path, options: options, compressed: opened.compressed)
+        try self.init(opening: path, options: options, opener: nil)
+    }
+
+    convenience init(opening name: String, options: CSVOptions, opener: InputOpener?) throws(CSVError) {
+        let opened = try ByteSources.openInput(name: name, opener: opener)
+        try self.init(
+            source: opened.source, path: opened.name, options: options, compressed: opened.compressed,
+            inferencePath: opened.inferencePath, zipMember: opened.zipMember)
     }
 
     /// Reads from any byte source; `bufferBytes` small values force records across reads (tests).
+    /// `inferencePath` (default `path`) is what the symbol and timeframe are inferred from.
     init(
         source: any ByteSource, path: String, options: CSVOptions, compressed: Bool,
-        bufferBytes: Int = 256 * 1024
+        inferencePath: String? = nil, zipMember: String? = nil, bufferBytes: Int = 256 * 1024
     ) throws(CSVError) {
         self.path = path
         self.fileSize = source.fileSize
         var tokenizer = RecordTokenizer(source: source, bufferBytes: bufferBytes)
         let prefetched = try tokenizer.prefetch(DialectSniffer.sampleBytes)
         let sniffed = try DialectSniffer.sniff(
-            sample: Array(prefetched.sample), isWholeInput: prefetched.isWholeInput, path: path, options: options,
-            compressed: compressed)
-        dialect = sniffed.dialect
+            sample: Array(prefetched.sample), isWholeInput: prefetched.isWholeInput, path: path,
+            inferencePath: inferencePath ?? path, options: options, compressed: compressed)
+        var dialect = sniffed.dialect
+        dialect.zipMember = zipMember
+        self.dialect = dialect
         tokenizer.delimiter = dialect.delimiter
         let decoder = RowDecoder(
             mapping: dialect.columns, format: dialect.dateFormat,

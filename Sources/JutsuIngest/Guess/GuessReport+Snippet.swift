@@ -91,7 +91,8 @@ extension GuessReport {
     private var fileSummary: String {
         let header = dialect.hasHeader ? "a header line" : "no header"
         let delimiter = "\(Self.delimiterName(dialect.delimiter))-delimited"
-        let compression = dialect.compressed ? ", gzip (detected by its content)" : ""
+        let compression = dialect.zipMember.map { ", member '\($0)' of a zip archive (detected by its content)" }
+            ?? (dialect.compressed ? ", gzip (detected by its content)" : "")
         return "\(delimiter), \(header)\(compression)"
     }
 

@@ -257,7 +257,9 @@ public struct PipelinePlanner {
         case .yahoo, .schwab, .polygon: return try fetchPlan(connection: connection)
         case .legacySqlite: throw PipelineRunError.unsupportedSource(spec.source.kind.rawValue)
         }
-        let (files, unmatched) = PathGlob.expand(spec.source.paths, relativeTo: baseDirectory)
+        let (globbed, unmatched) = PathGlob.expand(spec.source.paths, relativeTo: baseDirectory)
+        // A zip archive stands for its data members (`archive.zip:member.csv`), as in `import`.
+        let files = InputFiles.expand(globbed).map(\.name)
         let store = connection.map(PipelineStateStore.init)
         let states = try store?.states(pipeline: spec.name) ?? []
         let windows = try windows(states: states, store: store)

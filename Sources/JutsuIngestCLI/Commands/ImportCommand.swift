@@ -8,18 +8,20 @@ import JutsuStore
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import CSV or gzip CSV files of bars.",
+        abstract: "Import CSV, gzip CSV or zip files of bars.",
         discussion: """
             The dialect (delimiter, header, date format, gzip) is detected from each file; flags \
-            override it. The symbol comes from a symbol column, --symbol, or the file name \
-            (AAPL.csv, pipeline_inputs__AAPL.csv, 4063-T-1d-....csv); the timeframe from \
+            override it. A zip archive (detected by content) is read member by member, each an \
+            input of its own named archive.zip:member.csv. The symbol comes from a symbol column, \
+            --symbol, or the file name (AAPL.csv, pipeline_inputs__AAPL.csv, 4063-T-1d-....csv; \
+            a zip member's own name); the timeframe from \
             --timeframe, the file name or the spacing of the timestamps. Every row read is counted \
             as inserted, updated, unchanged or rejected; rejects are kept in rejected_bars.
             """)
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "CSV or .csv.gz files (gzip is detected by content, not name).")
+    @Argument(help: "CSV, .csv.gz or .zip files (gzip and zip are detected by content, not name).")
     var files: [String]
 
     @OptionGroup var reader: ReaderFlags
@@ -38,6 +40,10 @@ struct ImportCommand: ParsableCommand {
 
     @Option(help: "Loader connections; each owns a share of the series (1 = one backend).")
     var workers: Int = ImportOptions.defaultWorkers
+
+    @Option(name: .customLong("price-scale"),
+            help: "Multiply every price by this factor (0.0001 for QuantConnect LEAN equity deci-cents, 0.01 for cents).")
+    var priceScale: String?
 
     @Flag(help: "Every warning is an error: a file whose symbol, timeframe or other reading the file does not prove stops the run before anything is written.")
     var strict = false
@@ -67,14 +73,23 @@ struct ImportCommand: ParsableCommand {
             batchSize: batchSize, maxRejectRatio: maxRejectRatio, now: Int64(Date().timeIntervalSince1970))
         options.trigger = "cli"
         options.workers = workers
+        if let priceScale {
+            guard case .success(let factor) = Price.parse(priceScale), factor.micros > 0 else {
+                throw CLIError(message: "--price-scale '\(priceScale)': a positive decimal with at most six places (e.g. 0.0001)",
+                               exitCode: ExitCode(ExitCodes.usage))
+            }
+            options.priceScale = factor
+            options.csv.priceScaleGiven = true
+        }
         for file in files where !FileManager.default.isReadableFile(atPath: file) {
             throw CLIError(message: "\(file): no such file or not readable", exitCode: ExitCode(ExitCodes.usage))
         }
         if strict {
             // Every file's reading first, so a warning stops the run before anything is written.
-            for file in files {
+            let opener = InputOpener()
+            for file in InputFiles.expand(files).map(\.name) {
                 let dialect: Dialect
-                do { dialect = try BarFileReader(path: file, options: options.csv).dialect } catch {
+                do { dialect = try opener.reader(for: file, options: options.csv).dialect } catch {
                     throw CLIError(message: "\(error)", exitCode: ExitCode(ExitCodes.usage))
                 }
                 if let warning = dialect.warnings.first {
