@@ -181,3 +181,37 @@ enum DecimalText {
         }
     }
 }
+
+extension DecimalText {
+    /// `body` on `bytes` without its thousands separators, when they can only be that: an
+    /// optional sign, one to three digits, then groups of `,` and three digits, then an optional
+    /// fraction (`2,728.00`, `-1,234,567`). nil for anything else (`1,2`, `12,34.5`, `1,234,56`).
+    static func withoutGrouping<R>(_ bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> R) -> R? {
+        var start = 0, end = bytes.count
+        while start < end, bytes[start] == space || bytes[start] == tab { start += 1 }
+        while end > start, bytes[end - 1] == space || bytes[end - 1] == tab { end -= 1 }
+        guard end - start <= 40 else { return nil }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { out -> R? in
+            var n = 0, i = start
+            if i < end, bytes[i] == plus || bytes[i] == minus { out[n] = bytes[i]; n += 1; i += 1 }
+            var lead = 0
+            while i < end, bytes[i] &- zero < 10 { out[n] = bytes[i]; n += 1; i += 1; lead += 1 }
+            guard (1...3).contains(lead) else { return nil }
+            var groups = 0
+            while i < end, bytes[i] == 0x2C {
+                i += 1
+                for _ in 0..<3 {
+                    guard i < end, bytes[i] &- zero < 10 else { return nil }
+                    out[n] = bytes[i]; n += 1; i += 1
+                }
+                groups += 1
+            }
+            guard groups > 0 else { return nil }
+            if i < end {
+                guard bytes[i] == dot else { return nil }
+                while i < end { guard bytes[i] == dot || bytes[i] &- zero < 10 else { return nil }; out[n] = bytes[i]; n += 1; i += 1 }
+            }
+            return body(UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(out)[0..<n]))
+        }
+    }
+}

@@ -49,8 +49,13 @@ public struct Price: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// `2.853e-05`) is neither and is refused. Left possible: a real eighth decimal of a large
     /// price printed with 17 digits (`8051.1234567800003`) reads as noise.
     /// For file prices, where the text is all there is.
+    ///
+    /// Thousands separators are read where they can only be that (Investing.com's `2,728.00`,
+    /// `1,234,567.5`: groups of three digits after one to three): the same value without them.
     public static func parseExact(_ bytes: UnsafeRawBufferPointer) -> Result<Price, NumberParseFailure> {
         switch DecimalText.read(bytes, scale: 6, limit: UInt64(maxMicros)) {
+        case .failure(.invalid):
+            return DecimalText.withoutGrouping(bytes) { parseExact($0) } ?? .failure(.invalid)
         case .failure(let f): return .failure(f)
         case .success(let s):
             let m = Int64(s.magnitude)

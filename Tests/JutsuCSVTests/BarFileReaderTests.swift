@@ -31,7 +31,7 @@ import Testing
     @Test func recordsSpanningReadsGiveTheSameResultAsOneBuffer() throws {
         let text = Self.header
             + "2024-03-01,\"1.5\",2,1,1.5,10,0,1\r\n"
-            + "\"2024-03-04\",1,\"2\",1,1.5,\"1,000\",0,1\r\n"
+            + "\"2024-03-04\",1,\"2\",1,1.5,\"1,00\",0,1\r\n"
             + "2024-03-05,1,2,1,1.5,10,\"0.25\",\"2:1\"\r\n"
             + "2024-03-06,1,2,1,1.5,10,0,\"ab\"\"c\"\r\n"
             + "2024-03-07,\"1\n\",2,1,1.5,10,0,1\r\n"
@@ -39,7 +39,7 @@ import Testing
         let bytes = Array(text.utf8)
         let whole = try Fixtures.read(bytes: bytes)
         #expect(whole.bars.count == 3 && whole.rejects.count == 3)
-        // "1,000" volume; a split of `ab"c`; an open of "1\n" (its newline makes line 7 part of 6).
+        // "1,00" volume (no thousands grouping); a split of `ab"c`; an open of "1\n" (its newline makes line 7 part of 6).
         #expect(whole.rejects.map(\.reason) == [.badNumber, .badNumber, .badNumber])
         #expect(whole.rejects.map(\.line) == [3, 5, 6])
         #expect(whole.rejects[1].message == "field 'Split' value 'ab\"c': not a number")

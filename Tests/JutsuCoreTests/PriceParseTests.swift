@@ -250,3 +250,36 @@ import Testing
         #expect(try Self.exact("14.5500004291534").get() == Price(micros: 14_550_000))
     }
 }
+
+/// Investing.com's numbers (issue 17): thousands separators and K/M/B volume suffixes.
+/// Expected values written by hand.
+@Suite struct VendorNumberTests {
+    static func price(_ text: String) -> Result<Price, NumberParseFailure> {
+        var t = text
+        return t.withUTF8 { Price.parseExact(UnsafeRawBufferPointer($0)) }
+    }
+    static func volume(_ text: String) -> Int64? {
+        var t = text
+        return try? t.withUTF8 { Volume.parseVendor(UnsafeRawBufferPointer($0)) }.get().value
+    }
+
+    @Test func thousandsSeparatorsWhereTheyCanOnlyBeThat() throws {
+        #expect(try Self.price("2,728.00").get() == Price(micros: 2_728_000_000))
+        #expect(try Self.price("1,234,567.5").get() == Price(micros: 1_234_567_500_000))
+        #expect(try Self.price("-1,234").get() == Price(micros: -1_234_000_000))
+        for text in ["1,2", "12,34.5", "1,234,56", "1234,567", ",123", "1,234,"] {
+            #expect(Self.price(text) == .failure(.invalid), "\(text)")
+        }
+    }
+
+    @Test func volumeSuffixes() {
+        #expect(Self.volume("245.67K") == 245_670)
+        #expect(Self.volume("1.5M") == 1_500_000)
+        #expect(Self.volume("2B") == 2_000_000_000)
+        #expect(Self.volume("12.34m") == 12_340_000)
+        #expect(Self.volume("1,234,567") == 1_234_567)
+        #expect(Self.volume("83870500") == 83_870_500)
+        #expect(Self.volume("1.5X") == nil)
+        #expect(Self.volume("K") == nil)
+    }
+}

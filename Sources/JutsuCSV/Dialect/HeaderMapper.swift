@@ -14,7 +14,7 @@ enum HeaderMapper {
         .low: ["low", "l", "najnizszy"],
         .close: ["close", "c", "price", "last", "zamkniecie"],
         .adjustedClose: ["adjclose"],
-        .volume: ["volume", "vol", "v", "volumefrom", "wolumen", "sharestraded"],
+        .volume: ["volume", "vol", "vol.", "v", "volumefrom", "wolumen", "sharestraded"],
         .symbol: ["symbol", "ticker", "sym"],
         .dividend: ["dividend", "dividends"],
         .split: ["split", "splits", "stocksplits", "splitratio"],

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 /// One input of an import: a file, or a data member of a zip archive, named
 /// `archive.zip:member.csv` (in the summary, in rejects' `source_location`, in messages).
 public struct InputFile: Sendable, Equatable {
@@ -22,6 +27,13 @@ public enum InputFiles {
         var inputs: [InputFile] = []
         inputs.reserveCapacity(paths.count)
         for path in paths {
+            // Only a regular file can be an archive: a pipe or FIFO (`import <(zcat ...)`) is
+            // read once, by its reader, and must not be opened here first.
+            var info = stat()
+            guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+                inputs.append(InputFile(name: path, size: 0))
+                continue
+            }
             guard let (magic, size) = ByteSources.magic(atPath: path) else {
                 inputs.append(InputFile(name: path, size: 0))  // opening it says why
                 continue

@@ -105,7 +105,7 @@ struct RowDecoder {
         var volume: Int64 = 0
         var rounded = false
         if let index = mapping.volume {
-            switch Volume.parse(t.field(index)) {
+            switch Volume.parseVendor(t.field(index)) {
             case .success(let v): (volume, rounded) = (v.value, v.rounded)
             case .failure(let f): return numberFailure(f, t, index)
             }
