@@ -163,22 +163,9 @@ public enum LegacyConversion {
 
     /// The instant a legacy timestamp writes (UTC seconds; a date alone is its 00:00 UTC; naive
     /// text is UTC), before any keying: two rows whose instants differ are two bars even when
-    /// they key to one session.
+    /// they key to one session. (`instantMicros`, to the second.)
     public static func writtenInstant(_ value: LegacyValue) -> Int64? {
-        switch value {
-        case .integer(let v): return epochSeconds(v)
-        case .real(let d): return d.isFinite && d.magnitude < 1e15 ? epochSeconds(Int64(d.rounded(.down))) : nil
-        case .text(let t):
-            let trimmed = t.trimmingSpaces
-            if let v = Int64(trimmed) { return epochSeconds(v) }
-            return ISOTimestamp(trimmed)?.utcSeconds
-        case .null, .blob: return nil
-        }
-    }
-
-    static func epochSeconds(_ v: Int64) -> Int64? {
-        guard v.magnitude < UInt64(epochLimit) else { return nil }
-        return v.magnitude >= UInt64(millisecondsAbove) ? v / 1000 : v
+        instantMicros(value).map { $0 >= 0 ? $0 / 1_000_000 : -((-$0 + 999_999) / 1_000_000) }
     }
 
     public enum TimestampFailure: Error, Equatable, Sendable {
