@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
 /// One input of an import: a file, or a data member of a zip archive, named
 /// `archive.zip:member.csv` (in the summary, in rejects' `source_location`, in messages).
 public struct InputFile: Sendable, Equatable {
